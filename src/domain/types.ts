@@ -1,0 +1,83 @@
+/**
+ * Types shared between domain modules. Each module owns its own result types;
+ * only what crosses module boundaries lives here.
+ */
+import type { Condition, Encounter, Medication, MedicationDispense, MedicationRequest, Observation, Patient, Task, CarePlan } from 'fhir/r4';
+import type { DayNumber } from './dates';
+import type { Evidence, Unreadable } from './evidence';
+
+/** Everything the engine reads for one patient, already parsed and validated. */
+export interface PatientRecord {
+  patient?: Patient;
+  medicationRequests: MedicationRequest[];
+  /** Referenced Medication resources (contained ones are read from the request itself). */
+  medications: Medication[];
+  medicationDispenses: MedicationDispense[];
+  conditions: Condition[];
+  encounters: Encounter[];
+  observations: Observation[];
+  tasks: Task[];
+  carePlans: CarePlan[];
+}
+
+export type MedicationCategory =
+  | 'moud-buprenorphine'
+  | 'moud-methadone'
+  | 'moud-naltrexone'
+  | 'buprenorphine-pain' // Butrans, Belbuca, Buprenex: not MOUD, not in MME
+  | 'opioid-analgesic'
+  | 'benzodiazepine'
+  | 'naloxone-rescue'
+  | 'other'
+  | 'unrecognised';
+
+/** The MOUD product group, which decides default days supply and how it is shown. */
+export type MoudProduct =
+  | 'buprenorphine-sublingual' // SL tablet/film, buccal film for OUD: default 7 days
+  | 'buprenorphine-er-monthly' // Sublocade, Brixadi monthly: 31 days
+  | 'buprenorphine-er-weekly' // Brixadi weekly: 7 days
+  | 'buprenorphine-implant' // Probuphine: 180 days
+  | 'methadone-otp'
+  | 'methadone-oud' // methadone with an OUD reason, non-OTP form
+  | 'naltrexone-xr' // 380 mg injection: 31 days
+  | 'naltrexone-oral-oud';
+
+export interface Ingredient {
+  rxcui?: string;
+  name: string;
+  /** Strength per unit (tablet, patch, mL…) when known. */
+  strength?: { value: number; unit: string; per?: string };
+}
+
+/** One MedicationRequest with what the engine made of it. */
+export interface ClassifiedOrder {
+  reference: string; // "MedicationRequest/id"
+  request: MedicationRequest;
+  category: MedicationCategory;
+  moudProduct?: MoudProduct;
+  /** The best display text for the medication. */
+  display: string;
+  /** RxNorm codes found on the order or its Medication. */
+  rxnorm: string[];
+  ingredients: Ingredient[];
+  /** Whether status and intent make it count (HEDIS POD conventions). */
+  counted: boolean;
+  /** Start day: boundsPeriod.start, else authoredOn, else validityPeriod.start. */
+  start?: DayNumber;
+  evidence: Evidence[];
+}
+
+export interface ClassificationResult {
+  orders: ClassifiedOrder[];
+  unreadable: Unreadable[];
+}
+
+/** Patient MME/day on one day; `null` means unknown (never silently 0). */
+export interface MmeDay {
+  day: DayNumber;
+  mme: number | null;
+  /** Orders active that day. */
+  orders: string[];
+  /** Why the total is unknown, when it is. */
+  unknownReasons?: string[];
+}

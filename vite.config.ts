@@ -1,0 +1,20 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// Two pages, as a SMART app needs: launch.html (the EHR's launch URL) and
+// index.html (the redirect URI, where the app itself runs).
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    sourcemap: true,
+    rollupOptions: {
+      input: {
+        launch: resolve(import.meta.dirname, 'launch.html'),
+        index: resolve(import.meta.dirname, 'index.html'),
+      },
+    },
+  },
+  server: { port: 5173, strictPort: true },
+  preview: { port: 5173, strictPort: true },
+});
