@@ -6,6 +6,8 @@ import { defineConfig } from 'vite';
 // index.html (the redirect URI, where the app itself runs).
 export default defineConfig({
   plugins: [react()],
+  // fhirclient's "pure" build: modern browsers only, no fetch/core-js polyfills.
+  define: { FHIRCLIENT_PURE: 'true' },
   build: {
     sourcemap: true,
     rollupOptions: {

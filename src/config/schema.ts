@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * The runtime configuration, read from `public/smart-config.json` at start so
+ * a health system can change issuers and client ids without rebuilding.
+ */
+const httpsOrLocalUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(u), {
+    message: 'must be an https URL (plain http is allowed only for localhost)',
+  });
+
+export const IssuerSchema = z.object({
+  /** The FHIR base URL exactly as the EHR sends it in `iss`. */
+  iss: httpsOrLocalUrl,
+  clientId: z.string().min(1),
+  /** Shown to people on the error and integration pages. */
+  label: z.string().min(1),
+  /** Scope syntax: detect from smart-configuration, or force v1/v2. */
+  scopeSyntax: z.enum(['auto', 'v1', 'v2']).default('auto'),
+});
+
+export const ConfigSchema = z.object({
+  issuers: z.array(IssuerSchema).min(1, 'at least one issuer must be configured'),
+  /** Relative to the app's base URL. */
+  redirectPath: z.string().min(1).default('index.html'),
+  /** The issuer used for a standalone launch when none is given. */
+  defaultStandaloneIss: z.string().optional(),
+});
+
+export type IssuerConfig = z.infer<typeof IssuerSchema>;
+export type AppConfig = z.infer<typeof ConfigSchema>;
+
+export type ConfigResult = { ok: true; config: AppConfig } | { ok: false; problems: string[] };
+
+/** Validates unknown JSON into a config, with messages a person can act on. */
+export function parseConfig(json: unknown): ConfigResult {
+  const parsed = ConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    };
+  }
+  const config = parsed.data;
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const issuer of config.issuers) {
+    const key = normaliseIss(issuer.iss);
+    if (seen.has(key)) problems.push(`issuers: ${issuer.iss} is listed twice`);
+    seen.add(key);
+  }
+  if (config.defaultStandaloneIss && !findIssuer(config, config.defaultStandaloneIss)) {
+    problems.push('defaultStandaloneIss: must be one of the configured issuers');
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, config };
+}
+
+/** Trailing slashes are not significant in a FHIR base URL; anything else is. */
+export function normaliseIss(iss: string): string {
+  return iss.trim().replace(/\/+$/, '');
+}
+
+/**
+ * The configured issuer matching a launch's `iss`, compared exactly (after
+ * trailing slashes) — never by prefix, so `https://ehr.example.org.evil.com`
+ * cannot pass for `https://ehr.example.org`.
+ */
+export function findIssuer(config: AppConfig, iss: string | null | undefined): IssuerConfig | undefined {
+  if (!iss) return undefined;
+  const wanted = normaliseIss(iss);
+  return config.issuers.find((i) => normaliseIss(i.iss) === wanted);
+}

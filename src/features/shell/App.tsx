@@ -1,0 +1,59 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
+import { fhirclientTransport } from '../../fhir/transport';
+import { completeLaunch, LaunchError, type Session } from '../../smart/session';
+import { SessionContext } from '../session/SessionContext';
+import { ChartScreen } from './ChartScreen';
+import { ProblemScreen } from './ProblemScreen';
+
+type LaunchState = { status: 'pending' } | { status: 'ready'; session: Session } | { status: 'failed'; error: unknown };
+
+export function App({ queryClient }: { queryClient: QueryClient }) {
+  const [state, setState] = useState<LaunchState>({ status: 'pending' });
+  useEffect(() => {
+    completeLaunch().then(
+      (session) => setState({ status: 'ready', session }),
+      (error: unknown) => setState({ status: 'failed', error }),
+    );
+  }, []);
+  const value = useMemo(
+    () => (state.status === 'ready' ? { session: state.session, send: fhirclientTransport(state.session.client) } : null),
+    [state],
+  );
+
+  if (state.status === 'pending') return <p aria-busy="true">Connecting to the EHR…</p>;
+  if (state.status === 'failed') return <LaunchFailure error={state.error} />;
+  const { session } = state;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <SessionContext.Provider value={value}>
+        {session.patientId ? (
+          <ChartScreen patientId={session.patientId} />
+        ) : (
+          <main>
+            <h1>Peer follow-up worklist</h1>
+          </main>
+        )}
+      </SessionContext.Provider>
+    </QueryClientProvider>
+  );
+}
+
+function LaunchFailure({ error }: { error: unknown }) {
+  if (error instanceof LaunchError && error.kind === 'no-launch') {
+    return (
+      <ProblemScreen
+        title="The app needs to be launched from the EHR"
+        detail="This page was opened directly, without a SMART launch, so it has no patient or user to show."
+        action="Open the app from the patient chart in your EHR."
+      />
+    );
+  }
+  return (
+    <ProblemScreen
+      title="Signing in to the EHR did not complete"
+      detail="The EHR did not finish the app's sign-in, or the launch was interrupted or is too old."
+      action="Launch the app again from the patient chart. If it keeps happening, contact your integration team."
+    />
+  );
+}

@@ -1,0 +1,60 @@
+/** One error type for every FHIR failure, with a kind the UI can act on. */
+export type FhirErrorKind =
+  | 'auth' // 401 after refresh: the session has ended
+  | 'forbidden' // 403: scope or policy
+  | 'not-found'
+  | 'conflict' // 409 / 412: someone else changed it
+  | 'rate-limited'
+  | 'server'
+  | 'network'
+  | 'invalid-data';
+
+export class FhirError extends Error {
+  constructor(
+    readonly kind: FhirErrorKind,
+    message: string,
+    readonly status?: number,
+    /** The OperationOutcome's diagnostics, when the server sent one. */
+    readonly outcome?: string,
+  ) {
+    super(message);
+    this.name = 'FhirError';
+  }
+
+  /** Idempotent reads may be retried on these. */
+  get transient(): boolean {
+    return this.kind === 'network' || this.kind === 'rate-limited' || this.kind === 'server';
+  }
+}
+
+export function kindForStatus(status: number): FhirErrorKind {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'forbidden';
+  if (status === 404 || status === 410) return 'not-found';
+  if (status === 409 || status === 412) return 'conflict';
+  if (status === 429) return 'rate-limited';
+  if (status >= 500) return 'server';
+  return 'invalid-data';
+}
+
+/** What a person should be told, in plain words, for each kind. */
+export function describeFhirError(error: FhirError): string {
+  switch (error.kind) {
+    case 'auth':
+      return 'Your session with the EHR has ended. Relaunch the app from the chart.';
+    case 'forbidden':
+      return 'The EHR did not allow this request with the permissions granted to the app.';
+    case 'not-found':
+      return 'The record was not found on the EHR.';
+    case 'conflict':
+      return 'Someone else changed this record. Reload to see their change.';
+    case 'rate-limited':
+      return 'The EHR is busy. Try again in a moment.';
+    case 'server':
+      return 'The EHR had a problem answering. Try again in a moment.';
+    case 'network':
+      return 'The EHR could not be reached. Check the connection and try again.';
+    case 'invalid-data':
+      return 'The EHR sent something the app could not read.';
+  }
+}

@@ -1,0 +1,99 @@
+import type { Bundle } from 'fhir/r4';
+import { describe, expect, it } from 'vitest';
+import { FhirError } from './errors';
+import { searchAll, withRetry } from './search';
+import type { FhirRequest, Transport } from './transport';
+
+const noWait = { attempts: 3, delayMs: () => 0, sleep: async () => undefined };
+
+function pages(bundles: Record<string, Bundle>): Transport & { calls: string[] } {
+  const calls: string[] = [];
+  const send = (async (req: FhirRequest) => {
+    calls.push(req.url);
+    const body = bundles[req.url];
+    if (!body) throw new FhirError('not-found', 'no page', 404);
+    return { status: 200, body };
+  }) as Transport & { calls: string[] };
+  send.calls = calls;
+  return send;
+}
+
+describe('searchAll', () => {
+  it('follows next links, keeps valid entries, reports malformed ones and separates includes', async () => {
+    const send = pages({
+      'Task?owner=PractitionerRole%2Fp1&_include=Task%3Apatient': {
+        resourceType: 'Bundle',
+        type: 'searchset',
+        link: [{ relation: 'next', url: 'http://x/fhir/Task?page=2' }],
+        entry: [
+          { resource: { resourceType: 'Task', id: 't1', status: 'requested', intent: 'order' }, search: { mode: 'match' } },
+          { resource: { resourceType: 'Task', id: 't2', intent: 'order' } as never, search: { mode: 'match' } },
+          { resource: { resourceType: 'Patient', id: 'p1' }, search: { mode: 'include' } },
+        ],
+      },
+      'http://x/fhir/Task?page=2': {
+        resourceType: 'Bundle',
+        type: 'searchset',
+        entry: [
+          { resource: { resourceType: 'Task', id: 't3', status: 'accepted', intent: 'order' } },
+          { resource: { resourceType: 'OperationOutcome', issue: [] } as never, search: { mode: 'outcome' } },
+        ],
+      },
+    });
+    const result = await searchAll(send, 'Task', { owner: 'PractitionerRole/p1', _include: 'Task:patient' });
+    expect(result.resources.map((r) => r.id)).toEqual(['t1', 't3']);
+    expect(result.included.map((r) => r.id)).toEqual(['p1']);
+    expect(result.unreadable).toEqual([{ reference: 'Task/t2', reason: expect.stringContaining('status') }]);
+    expect(result.requests).toBe(2);
+    expect(result.truncated).toBe(false);
+  });
+
+  it('stops on a next link that loops, and says so', async () => {
+    const loop: Bundle = { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'next', url: 'Task?' }] };
+    const result = await searchAll(pages({ 'Task?': loop }), 'Task', {});
+    expect(result.requests).toBe(1);
+    expect(result.truncated).toBe(true);
+  });
+
+  it('refuses an answer that is not a Bundle', async () => {
+    const send: Transport = async () => ({ status: 200, body: { resourceType: 'Patient', id: 'x' } });
+    await expect(searchAll(send, 'Task', {})).rejects.toMatchObject({ kind: 'invalid-data' });
+  });
+});
+
+describe('withRetry', () => {
+  it('retries transient failures up to the limit', async () => {
+    let n = 0;
+    const value = await withRetry(async () => {
+      n++;
+      if (n < 3) throw new FhirError('server', 'boom', 503);
+      return 'ok';
+    }, noWait);
+    expect(value).toBe('ok');
+    expect(n).toBe(3);
+  });
+
+  it('does not retry what repeating cannot fix', async () => {
+    for (const kind of ['auth', 'forbidden', 'conflict', 'not-found', 'invalid-data'] as const) {
+      let n = 0;
+      await expect(
+        withRetry(async () => {
+          n++;
+          throw new FhirError(kind, kind);
+        }, noWait),
+      ).rejects.toMatchObject({ kind });
+      expect(n).toBe(1);
+    }
+  });
+
+  it('gives up after the last attempt', async () => {
+    let n = 0;
+    await expect(
+      withRetry(async () => {
+        n++;
+        throw new FhirError('network', 'offline');
+      }, noWait),
+    ).rejects.toMatchObject({ kind: 'network' });
+    expect(n).toBe(3);
+  });
+});

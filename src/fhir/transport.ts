@@ -1,0 +1,73 @@
+import type Client from 'fhirclient/lib/Client';
+import { FhirError, kindForStatus } from './errors';
+
+export interface FhirRequest {
+  /** Relative to the FHIR base, or absolute (paging links). */
+  url: string;
+  method?: 'GET' | 'POST' | 'PUT';
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface FhirResponse {
+  status: number;
+  etag?: string;
+  location?: string;
+  body: unknown;
+}
+
+/** Sends one request; throws FhirError on any failure. */
+export type Transport = (request: FhirRequest) => Promise<FhirResponse>;
+
+/**
+ * The production transport: fhirclient's `request`, which adds the access
+ * token and refreshes it when it has expired or a 401 comes back. The app
+ * never reads or stores the token itself.
+ */
+export function fhirclientTransport(client: Client): Transport {
+  return async ({ url, method = 'GET', headers = {}, body }) => {
+    try {
+      const result = await client.request(
+        {
+          url,
+          method,
+          headers: {
+            Accept: 'application/fhir+json',
+            ...(body === undefined ? {} : { 'Content-Type': 'application/fhir+json' }),
+            ...headers,
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          includeResponse: true,
+        },
+        // Paging and references are followed by src/fhir/search.ts, not fhirclient.
+        { graph: false, pageLimit: 1 },
+      );
+      const response = result.response;
+      return {
+        status: response.status,
+        etag: response.headers.get('ETag') ?? undefined,
+        location: response.headers.get('Location') ?? response.headers.get('Content-Location') ?? undefined,
+        body: result.body,
+      };
+    } catch (e) {
+      throw await toFhirError(e);
+    }
+  };
+}
+
+async function toFhirError(e: unknown): Promise<FhirError> {
+  if (e instanceof FhirError) return e;
+  const status = typeof e === 'object' && e !== null && 'status' in e ? Number(e.status) : NaN;
+  if (!Number.isFinite(status) || status === 0) {
+    return new FhirError('network', 'The FHIR server could not be reached.');
+  }
+  let outcome: string | undefined;
+  const response = (e as { response?: Response }).response;
+  try {
+    const json = (await response?.clone().json()) as { issue?: { diagnostics?: string; details?: { text?: string } }[] };
+    outcome = json.issue?.map((i) => i.diagnostics ?? i.details?.text).filter(Boolean).join('; ') || undefined;
+  } catch {
+    // the body was not an OperationOutcome; the status says enough
+  }
+  return new FhirError(kindForStatus(status), `The FHIR server answered ${status}.`, status, outcome);
+}

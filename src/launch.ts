@@ -1,0 +1,51 @@
+/**
+ * Entry of launch.html, the URL the EHR opens with `iss` and `launch`.
+ * Kept free of React so the launch step stays small and fast.
+ */
+import { loadConfig } from './config/load';
+import { authorize, detectScopeSyntax, planLaunch } from './smart/launch';
+import { renderLaunchProblem } from './smart/launchProblem';
+
+async function main(): Promise<void> {
+  const root = document.getElementById('launch') as HTMLElement;
+  const loaded = await loadConfig();
+  if (!loaded.ok) {
+    renderLaunchProblem(root, {
+      title: 'The app is not configured correctly',
+      detail: 'Its configuration file has problems:',
+      items: loaded.problems,
+      action: 'Ask your EHR integration team to correct smart-config.json.',
+    });
+    return;
+  }
+  const plan = planLaunch(loaded.config, window.location.search);
+  if (!plan.ok) {
+    renderLaunchProblem(
+      root,
+      plan.reason === 'unknown-issuer'
+        ? {
+            title: 'This EHR is not one the app is set up for',
+            detail: `The launch came from ${plan.iss}, which is not in the app's list of EHR servers. Nothing was sent to it.`,
+            action: 'If this is your EHR, ask your integration team to add it to the configuration.',
+          }
+        : {
+            title: 'No EHR was named in the launch',
+            detail: 'Open the app from the patient chart in your EHR, or use a standalone launch link.',
+            action: 'Launch the app again from the EHR.',
+          },
+    );
+    return;
+  }
+  const syntax = await detectScopeSyntax(plan.issuer);
+  try {
+    await authorize(plan, loaded.config, syntax);
+  } catch {
+    renderLaunchProblem(root, {
+      title: 'The EHR could not start the sign-in',
+      detail: `The app could not reach the authorization service of ${plan.issuer.label}.`,
+      action: 'Try launching again. If it keeps happening, contact your integration team.',
+    });
+  }
+}
+
+void main();

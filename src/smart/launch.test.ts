@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/schema';
+import { detectScopeSyntax, planLaunch } from './launch';
+
+const parsed = parseConfig({
+  issuers: [
+    { iss: 'https://ehr.example.org/fhir', clientId: 'c1', label: 'Example' },
+    { iss: 'http://localhost:4010/fhir', clientId: 'c2', label: 'Sandbox', scopeSyntax: 'v1' },
+  ],
+  defaultStandaloneIss: 'http://localhost:4010/fhir',
+});
+if (!parsed.ok) throw new Error('fixture invalid');
+const config = parsed.config;
+
+describe('planLaunch', () => {
+  it('plans an EHR launch for a configured issuer with its client id', () => {
+    const plan = planLaunch(config, '?iss=https%3A%2F%2Fehr.example.org%2Ffhir&launch=abc');
+    expect(plan).toMatchObject({ ok: true, launch: 'abc', profile: 'chart', issuer: { clientId: 'c1' } });
+  });
+
+  it('refuses an unknown issuer and says which one', () => {
+    const plan = planLaunch(config, '?iss=https%3A%2F%2Fevil.example%2Ffhir&launch=abc');
+    expect(plan).toEqual({ ok: false, reason: 'unknown-issuer', iss: 'https://evil.example/fhir' });
+  });
+
+  it('uses the default issuer for a standalone launch without iss', () => {
+    expect(planLaunch(config, '')).toMatchObject({ ok: true, issuer: { clientId: 'c2' }, launch: undefined });
+  });
+
+  it('never guesses an issuer for an EHR launch without iss', () => {
+    expect(planLaunch(config, '?launch=abc')).toEqual({ ok: false, reason: 'missing-issuer' });
+  });
+
+  it('takes the worklist profile from the launch URL', () => {
+    expect(planLaunch(config, '?iss=http%3A%2F%2Flocalhost%3A4010%2Ffhir&launch=x&profile=worklist')).toMatchObject({
+      profile: 'worklist',
+    });
+  });
+});
+
+describe('detectScopeSyntax', () => {
+  const issuer = config.issuers[0]!;
+  const answer = (status: number, body: unknown) => async () => new Response(JSON.stringify(body), { status });
+
+  it('uses v2 when the server advertises permission-v2', async () => {
+    expect(await detectScopeSyntax(issuer, answer(200, { capabilities: ['permission-v2'] }))).toBe('v2');
+  });
+  it('falls back to v1 when it does not, or cannot be read', async () => {
+    expect(await detectScopeSyntax(issuer, answer(200, { capabilities: ['permission-v1'] }))).toBe('v1');
+    expect(await detectScopeSyntax(issuer, answer(404, {}))).toBe('v1');
+    expect(await detectScopeSyntax(issuer, () => Promise.reject(new TypeError('offline')))).toBe('v1');
+  });
+  it('honours a forced syntax without asking', async () => {
+    const forced = config.issuers[1]!;
+    expect(await detectScopeSyntax(forced, () => Promise.reject(new Error('must not be called')))).toBe('v1');
+  });
+});
