@@ -1,0 +1,110 @@
+import type { Bundle, FhirResource } from 'fhir/r4';
+import { describe, expect, it } from 'vitest';
+import { FhirError } from './errors';
+import { loadPatientRecord, missingMedicationIds } from './patientRecord';
+import type { FhirRequest, Transport } from './transport';
+
+function bundle(resources: FhirResource[], include: FhirResource[] = []): Bundle {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    entry: [
+      ...resources.map((resource) => ({ resource, search: { mode: 'match' as const } })),
+      ...include.map((resource) => ({ resource, search: { mode: 'include' as const } })),
+    ],
+  };
+}
+
+/** Answers by resource type; records every request with the round it was sent in. */
+function fakeServer(answers: Partial<Record<string, (url: URL) => Bundle | FhirResource | FhirError>>) {
+  const calls: string[] = [];
+  const send: Transport = async (req: FhirRequest) => {
+    calls.push(req.url);
+    const url = new URL(req.url, 'http://ehr/fhir/');
+    // Requests are relative to the FHIR base: "Patient/p1", "Observation?…".
+    const type = req.url.split(/[/?]/)[0];
+    const answer = answers[type ?? ''];
+    const body = answer ? answer(url) : bundle([]);
+    if (body instanceof FhirError) throw body;
+    return { status: 200, body };
+  };
+  return { send, calls };
+}
+
+const patient = { resourceType: 'Patient', id: 'p1' } as const;
+const order = (id: string, medicationReference?: string): FhirResource => ({
+  resourceType: 'MedicationRequest',
+  id,
+  status: 'active',
+  intent: 'order',
+  subject: { reference: 'Patient/p1' },
+  ...(medicationReference
+    ? { medicationReference: { reference: medicationReference } }
+    : { medicationCodeableConcept: { text: 'x' } }),
+});
+
+describe('loadPatientRecord', () => {
+  it('reads every part in one round and asks for the statuses and category the engine needs', async () => {
+    const { send, calls } = fakeServer({
+      Patient: () => patient,
+      MedicationRequest: () => bundle([order('mr1', 'Medication/m1')], [{ resourceType: 'Medication', id: 'm1' }]),
+    });
+    const loaded = await loadPatientRecord(send, 'p1', new Date('2026-11-22T12:00:00Z'));
+    expect(loaded.rounds).toBe(1);
+    expect(loaded.requests).toBe(8);
+    expect(loaded.failures).toEqual([]);
+    expect(loaded.record.patient?.id).toBe('p1');
+    expect(loaded.record.medications.map((m) => m.id)).toEqual(['m1']);
+    const mr = calls.find((c) => c.startsWith('MedicationRequest?'));
+    expect(mr).toContain('status=active%2Ccompleted%2Cstopped%2Con-hold');
+    expect(mr).toContain('_include=MedicationRequest%3Amedication');
+    const obs = calls.find((c) => c.startsWith('Observation?'));
+    expect(obs).toContain('category=laboratory');
+    expect(obs).toContain('date=ge2023-11-22');
+  });
+
+  it('keeps the parts that loaded when one search fails', async () => {
+    const { send } = fakeServer({
+      Patient: () => patient,
+      Observation: () => new FhirError('forbidden', 'no', 403),
+      Encounter: () => bundle([{ resourceType: 'Encounter', id: 'e1', status: 'finished', class: { code: 'AMB' } }]),
+    });
+    const loaded = await loadPatientRecord(send, 'p1');
+    expect(loaded.failures.map((f) => [f.part, f.error.kind])).toEqual([['observations', 'forbidden']]);
+    expect(loaded.record.encounters.map((e) => e.id)).toEqual(['e1']);
+  });
+
+  it('reports malformed entries and keeps the rest', async () => {
+    const { send } = fakeServer({
+      Patient: () => patient,
+      Encounter: () =>
+        bundle([
+          { resourceType: 'Encounter', id: 'ok', status: 'finished', class: { code: 'AMB' } },
+          { resourceType: 'Encounter', id: 'bad', class: { code: 'AMB' } } as unknown as FhirResource,
+        ]),
+    });
+    const loaded = await loadPatientRecord(send, 'p1');
+    expect(loaded.record.encounters.map((e) => e.id)).toEqual(['ok']);
+    expect(loaded.unreadable).toEqual([{ reference: 'Encounter/bad', reason: expect.stringContaining('status') }]);
+  });
+
+  it('fetches referenced Medications in a second round only when the server did not include them', async () => {
+    const { send, calls } = fakeServer({
+      Patient: () => patient,
+      MedicationRequest: () => bundle([order('mr1', 'Medication/m1'), order('mr2', 'Medication/m2'), order('mr3')]),
+      Medication: (url) =>
+        bundle((url.searchParams.get('_id') ?? '').split(',').map((id) => ({ resourceType: 'Medication', id }) as FhirResource)),
+    });
+    const loaded = await loadPatientRecord(send, 'p1');
+    expect(loaded.rounds).toBe(2);
+    expect(calls.filter((c) => c.startsWith('Medication?'))).toEqual(['Medication?_id=m1%2Cm2']);
+    expect(loaded.record.medications.map((m) => m.id)).toEqual(['m1', 'm2']);
+  });
+});
+
+describe('missingMedicationIds', () => {
+  it('ignores contained and already-included medications', () => {
+    const requests = [order('a', '#contained'), order('b', 'Medication/m1'), order('c', 'https://ehr/fhir/Medication/m2')];
+    expect(missingMedicationIds(requests as never, [{ resourceType: 'Medication', id: 'm1' }])).toEqual(['m2']);
+  });
+});
