@@ -1,0 +1,258 @@
+/**
+ * Urine drug tests (clinical-reference §5): every result shape normalised to
+ * detected / not detected / indeterminate per analyte group, and the signals
+ * a care team acts on. Wording is deliberately neutral: a result is
+ * "detected" or "not detected", never "positive for…" about a person.
+ */
+import type { CodeableConcept, Observation, ObservationReferenceRange, Quantity } from 'fhir/r4';
+import { LOINC_SYSTEM, UDS_GROUPS_OF_LOINC, type UdsAnalyteGroup } from '../../fhir-profiles/generated/codes';
+import { fromDay, toDay, type DayNumber } from './dates';
+import { ref, type Evidence, type Unreadable } from './evidence';
+import { PARAMETERS } from './parameters';
+
+const P = PARAMETERS.drugTests;
+
+export type TestResult = 'detected' | 'not-detected' | 'indeterminate';
+
+export interface DrugTestResult {
+  reference: string;
+  day: DayNumber;
+  loinc: string;
+  analytes: UdsAnalyteGroup[];
+  result: TestResult;
+  /** Which shape the result was read from, e.g. "valueString", "interpretation". */
+  readFrom: string;
+  evidence: Evidence;
+}
+
+export type DrugTestSignalKind = 'buprenorphine-consistent' | 'buprenorphine-not-detected' | 'overdose-risk';
+
+export interface DrugTestSignal {
+  kind: DrugTestSignalKind;
+  day: DayNumber;
+  /** Plain, neutral sentence for the UI. */
+  text: string;
+  analytes: UdsAnalyteGroup[];
+  evidence: Evidence[];
+}
+
+export interface DrugTestSummary {
+  asOf: DayNumber;
+  results: DrugTestResult[];
+  /** Most recent result per analyte group. */
+  latestByAnalyte: Partial<Record<UdsAnalyteGroup, DrugTestResult>>;
+  lastTestDay?: DayNumber;
+  signals: DrugTestSignal[];
+  unreadable: Unreadable[];
+}
+
+/** Who prescribed buprenorphine on a day: references, empty when none. */
+export type PrescribedOn = (day: DayNumber) => string[];
+
+const IGNORED_STATUS = new Set(['entered-in-error', 'cancelled', 'unknown']);
+
+const DETECTED_CODES = new Set(['260373001', '10828004', 'LA11882-0', 'LA6576-8']);
+const NOT_DETECTED_CODES = new Set(['260415000', '260385009', 'LA11883-8', 'LA6577-6']);
+const INDETERMINATE_CODES = new Set(['82334004', 'LA11884-6', '419984006']);
+const INTERP_DETECTED = new Set(['POS', 'DET', 'A', 'AA']);
+const INTERP_NOT_DETECTED = new Set(['NEG', 'ND', 'N']);
+const INTERP_INDETERMINATE = new Set(['IND', 'E']);
+
+function codesOf(cc: CodeableConcept | CodeableConcept[] | undefined): string[] {
+  const list = Array.isArray(cc) ? cc : cc ? [cc] : [];
+  const out: string[] = [];
+  for (const c of list) {
+    if (!c || typeof c !== 'object') continue;
+    for (const coding of Array.isArray(c.coding) ? c.coding : []) if (coding && typeof coding.code === 'string') out.push(coding.code.trim());
+  }
+  return out;
+}
+
+function fromCodes(codes: string[]): TestResult | undefined {
+  if (codes.some((c) => DETECTED_CODES.has(c))) return 'detected';
+  if (codes.some((c) => NOT_DETECTED_CODES.has(c))) return 'not-detected';
+  if (codes.some((c) => INDETERMINATE_CODES.has(c))) return 'indeterminate';
+  return undefined;
+}
+
+export function fromString(s: string | undefined): TestResult | undefined {
+  if (typeof s !== 'string') return undefined;
+  const t = s.trim().toLowerCase();
+  if (!t) return undefined;
+  // The CDC logic reads only "pos…"/"neg…"; the wordings below are common lab text.
+  if (t.startsWith('neg') || t.startsWith('not detected') || t.startsWith('none detected') || t.startsWith('non-detected')) return 'not-detected';
+  if (t.startsWith('pos') || t.startsWith('detected') || t.startsWith('presumptive pos')) return 'detected';
+  return 'indeterminate';
+}
+
+function fromInterpretation(codes: string[]): TestResult | undefined {
+  const up = codes.map((c) => c.toUpperCase());
+  if (up.some((c) => INTERP_DETECTED.has(c))) return 'detected';
+  if (up.some((c) => INTERP_NOT_DETECTED.has(c))) return 'not-detected';
+  if (up.some((c) => INTERP_INDETERMINATE.has(c))) return 'indeterminate';
+  return undefined;
+}
+
+function isNgPerMl(q: Quantity | undefined): boolean {
+  const u = (q?.code ?? q?.unit ?? '').toLowerCase().replace(/\s/g, '');
+  return u === 'ng/ml' || u === 'ug/l';
+}
+
+function fromNumber(
+  q: Quantity | undefined,
+  ranges: ObservationReferenceRange[] | undefined,
+  analytes: UdsAnalyteGroup[],
+): { result: TestResult; detail: string } | undefined {
+  const v = q?.value;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+  const range = (Array.isArray(ranges) ? ranges : []).find((r) => typeof r?.high?.value === 'number');
+  if (range?.high?.value !== undefined) {
+    const high = range.high.value;
+    return { result: v > high ? 'detected' : 'not-detected', detail: `${v} against reference range high ${high}` };
+  }
+  if (!isNgPerMl(q)) return { result: 'indeterminate', detail: `${v} ${q?.unit ?? ''} with no reference range and no known cutoff for this unit` };
+  const cutoffs = analytes.map((a) => P.cutoffNgPerMl[a]).filter((c): c is number => typeof c === 'number');
+  if (cutoffs.length === 0) return { result: 'indeterminate', detail: `${v} ng/mL with no reference range and no configured cutoff` };
+  const cutoff = Math.min(...cutoffs);
+  return { result: v >= cutoff ? 'detected' : 'not-detected', detail: `${v} ng/mL against configured cutoff ${cutoff} ng/mL (unconfirmed parameter)` };
+}
+
+interface ResultSource {
+  code?: CodeableConcept;
+  valueString?: string;
+  valueCodeableConcept?: CodeableConcept;
+  valueQuantity?: Quantity;
+  interpretation?: CodeableConcept[];
+  referenceRange?: ObservationReferenceRange[];
+}
+
+/** Normalise one result shape. Order: coded value, string, interpretation, number. */
+export function normaliseResult(src: ResultSource, analytes: UdsAnalyteGroup[]): { result: TestResult; readFrom: string; detail: string } {
+  const coded = fromCodes(codesOf(src.valueCodeableConcept));
+  if (coded) return { result: coded, readFrom: 'valueCodeableConcept', detail: `coded answer ${codesOf(src.valueCodeableConcept).join(', ')}` };
+  const text = src.valueCodeableConcept?.text;
+  const str = fromString(src.valueString) ?? (text ? fromString(text) : undefined);
+  if (str && str !== 'indeterminate') return { result: str, readFrom: 'valueString', detail: `text "${src.valueString ?? text}"` };
+  const interp = fromInterpretation(codesOf(src.interpretation));
+  if (interp) return { result: interp, readFrom: 'interpretation', detail: `interpretation ${codesOf(src.interpretation).join(', ')}` };
+  const num = fromNumber(src.valueQuantity, src.referenceRange, analytes);
+  if (num) return { result: num.result, readFrom: 'valueQuantity', detail: num.detail };
+  if (str) return { result: str, readFrom: 'valueString', detail: `unrecognised text "${src.valueString ?? text}"` };
+  return { result: 'indeterminate', readFrom: 'none', detail: 'no readable result' };
+}
+
+function loincsOf(cc: CodeableConcept | undefined): string[] {
+  const out: string[] = [];
+  for (const c of Array.isArray(cc?.coding) ? cc.coding : []) {
+    if (c && typeof c.code === 'string' && (c.system === LOINC_SYSTEM || c.system === undefined)) out.push(c.code.trim());
+  }
+  return out;
+}
+
+function analytesOf(cc: CodeableConcept | undefined): { loinc: string; analytes: UdsAnalyteGroup[] } | undefined {
+  for (const code of loincsOf(cc)) {
+    const groups = UDS_GROUPS_OF_LOINC.get(code);
+    if (groups && groups.length) return { loinc: code, analytes: [...groups] };
+  }
+  return undefined;
+}
+
+function obsDay(o: Observation): DayNumber | undefined {
+  return toDay(o.effectiveDateTime) ?? toDay(o.effectivePeriod?.start) ?? toDay(o.effectiveInstant) ?? toDay(o.issued);
+}
+
+/** Read every drug-test Observation (and drug-test components of panels). Non-UDS observations are skipped. */
+export function readDrugTests(observations: Observation[]): { results: DrugTestResult[]; unreadable: Unreadable[] } {
+  const results: DrugTestResult[] = [];
+  const unreadable: Unreadable[] = [];
+  for (const o of Array.isArray(observations) ? observations : []) {
+    if (!o || typeof o !== 'object') continue;
+    const r = ref({ resourceType: 'Observation', id: o.id });
+    const sources: { src: ResultSource; where: string }[] = [];
+    sources.push({ src: o, where: '' });
+    for (const [i, c] of (Array.isArray(o.component) ? o.component : []).entries()) if (c) sources.push({ src: c, where: ` component ${i + 1}` });
+    const uds = sources.map((s) => ({ ...s, a: analytesOf(s.src.code) })).filter((s) => s.a !== undefined);
+    if (uds.length === 0) continue;
+    if (IGNORED_STATUS.has(String(o.status))) continue;
+    const day = obsDay(o);
+    if (day === undefined) {
+      unreadable.push({ reference: r, reason: 'drug test without an effective date' });
+      continue;
+    }
+    for (const s of uds) {
+      const a = s.a as { loinc: string; analytes: UdsAnalyteGroup[] };
+      const n = normaliseResult(s.src, a.analytes);
+      results.push({
+        reference: r,
+        day,
+        loinc: a.loinc,
+        analytes: a.analytes,
+        result: n.result,
+        readFrom: n.readFrom,
+        evidence: {
+          rule: `drug-tests.${n.readFrom}`,
+          resources: [r],
+          detail: `LOINC ${a.loinc}${s.where} (${a.analytes.join(', ')}) on ${fromDay(day)}: ${n.result.replace('-', ' ')} from ${n.detail}`,
+        },
+      });
+    }
+  }
+  results.sort((x, y) => x.day - y.day);
+  return { results, unreadable };
+}
+
+const OVERDOSE_RISK: UdsAnalyteGroup[] = ['fentanyl-type', 'heroin'];
+
+const ANALYTE_WORDS: Partial<Record<UdsAnalyteGroup, string>> = {
+  'fentanyl-type': 'Fentanyl',
+  heroin: '6-MAM (heroin)',
+  buprenorphine: 'Buprenorphine',
+  'synthetic-opioid': 'A synthetic opioid',
+};
+
+export function summariseDrugTests(observations: Observation[], asOf: DayNumber, buprenorphinePrescribedOn: PrescribedOn): DrugTestSummary {
+  const { results, unreadable } = readDrugTests(observations);
+  const past = results.filter((r) => r.day <= asOf);
+  const latestByAnalyte: Partial<Record<UdsAnalyteGroup, DrugTestResult>> = {};
+  for (const r of past) for (const a of r.analytes) latestByAnalyte[a] = r; // ascending: last write wins
+  const signals: DrugTestSignal[] = [];
+
+  // Overdose risk: fentanyl or 6-MAM detected recently (one signal per analyte, latest detection).
+  for (const a of OVERDOSE_RISK) {
+    const hits = past.filter((r) => r.analytes.includes(a) && r.result === 'detected' && r.day >= asOf - P.overdoseRiskSignalDays);
+    const last = hits[hits.length - 1];
+    if (!last) continue;
+    const ago = asOf - last.day;
+    signals.push({
+      kind: 'overdose-risk',
+      day: last.day,
+      text: `${ANALYTE_WORDS[a]} detected in a urine test ${ago === 0 ? 'today' : `${ago} day${ago === 1 ? '' : 's'} ago`}: high overdose risk. Offer naloxone and reach out.`,
+      analytes: [a],
+      evidence: hits.map((h) => h.evidence),
+    });
+  }
+
+  // Buprenorphine consistency: the latest buprenorphine result, if recent and prescribed that day.
+  const bup = latestByAnalyte.buprenorphine;
+  if (bup && bup.day >= asOf - P.consistencySignalDays && bup.result !== 'indeterminate') {
+    const prescribed = buprenorphinePrescribedOn(bup.day);
+    if (prescribed.length > 0) {
+      const ago = asOf - bup.day;
+      const when = ago === 0 ? 'today' : `${ago} day${ago === 1 ? '' : 's'} ago`;
+      const rx: Evidence = { rule: 'drug-tests.buprenorphine-prescribed', resources: prescribed, detail: `buprenorphine prescribed and covering ${fromDay(bup.day)}` };
+      signals.push(
+        bup.result === 'detected'
+          ? { kind: 'buprenorphine-consistent', day: bup.day, text: `Buprenorphine detected ${when}, as prescribed.`, analytes: ['buprenorphine'], evidence: [bup.evidence, rx] }
+          : {
+              kind: 'buprenorphine-not-detected',
+              day: bup.day,
+              text: `Buprenorphine not detected ${when} while prescribed: a conversation to have about how the medication is going.`,
+              analytes: ['buprenorphine'],
+              evidence: [bup.evidence, rx],
+            },
+      );
+    }
+  }
+
+  return { asOf, results, latestByAnalyte, lastTestDay: past[past.length - 1]?.day, signals, unreadable };
+}
