@@ -15,7 +15,10 @@ async function main(): Promise<void> {
     appLaunchUrl: `http://localhost:${APP_PORT}/launch.html`,
     redirectUris: [`http://localhost:${APP_PORT}/index.html`],
   });
-  const vite = await createServer({ server: { port: APP_PORT, strictPort: true }, logLevel: 'warn' });
+  const vite = await createServer({
+    server: { port: APP_PORT, strictPort: true },
+    logLevel: 'warn',
+  });
   await vite.listen();
 
   console.log(`

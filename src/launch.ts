@@ -26,11 +26,13 @@ async function main(): Promise<void> {
         ? {
             title: 'This EHR is not one the app is set up for',
             detail: `The launch came from ${plan.iss}, which is not in the app's list of EHR servers. Nothing was sent to it.`,
-            action: 'If this is your EHR, ask your integration team to add it to the configuration.',
+            action:
+              'If this is your EHR, ask your integration team to add it to the configuration.',
           }
         : {
             title: 'No EHR was named in the launch',
-            detail: 'Open the app from the patient chart in your EHR, or use a standalone launch link.',
+            detail:
+              'Open the app from the patient chart in your EHR, or use a standalone launch link.',
             action: 'Launch the app again from the EHR.',
           },
     );

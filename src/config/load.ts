@@ -13,7 +13,10 @@ export async function loadConfig(
     return { ok: false, problems: [`The configuration file (${url}) could not be fetched.`] };
   }
   if (!response.ok) {
-    return { ok: false, problems: [`The configuration file (${url}) answered ${response.status}.`] };
+    return {
+      ok: false,
+      problems: [`The configuration file (${url}) answered ${response.status}.`],
+    };
   }
   let json: unknown;
   try {

@@ -26,16 +26,26 @@ describe('parseConfig', () => {
   });
 
   it('refuses plain http except for localhost', () => {
-    const result = parseConfig({ issuers: [{ iss: 'http://ehr.example.org/fhir', clientId: 'a', label: 'x' }] });
+    const result = parseConfig({
+      issuers: [{ iss: 'http://ehr.example.org/fhir', clientId: 'a', label: 'x' }],
+    });
     expect(result.ok).toBe(false);
-    expect(parseConfig({ issuers: [{ iss: 'http://localhost:4010/fhir', clientId: 'a', label: 'x' }] }).ok).toBe(true);
+    expect(
+      parseConfig({ issuers: [{ iss: 'http://localhost:4010/fhir', clientId: 'a', label: 'x' }] })
+        .ok,
+    ).toBe(true);
   });
 
   it('refuses an empty issuer list, duplicates and a default that is not configured', () => {
     expect(parseConfig({ issuers: [] }).ok).toBe(false);
-    const dup = parseConfig({ issuers: [valid.issuers[0], { ...valid.issuers[0], iss: 'https://ehr.example.org/fhir/r4/' }] });
+    const dup = parseConfig({
+      issuers: [valid.issuers[0], { ...valid.issuers[0], iss: 'https://ehr.example.org/fhir/r4/' }],
+    });
     expect(dup.ok).toBe(false);
-    const badDefault = parseConfig({ ...valid, defaultStandaloneIss: 'https://other.example.org/fhir' });
+    const badDefault = parseConfig({
+      ...valid,
+      defaultStandaloneIss: 'https://other.example.org/fhir',
+    });
     expect(badDefault.ok).toBe(false);
   });
 

@@ -7,9 +7,12 @@ import { z } from 'zod';
 const httpsOrLocalUrl = z
   .string()
   .url()
-  .refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(u), {
-    message: 'must be an https URL (plain http is allowed only for localhost)',
-  });
+  .refine(
+    (u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(u),
+    {
+      message: 'must be an https URL (plain http is allowed only for localhost)',
+    },
+  );
 
 export const IssuerSchema = z.object({
   /** The FHIR base URL exactly as the EHR sends it in `iss`. */
@@ -67,7 +70,10 @@ export function normaliseIss(iss: string): string {
  * trailing slashes) — never by prefix, so `https://ehr.example.org.evil.com`
  * cannot pass for `https://ehr.example.org`.
  */
-export function findIssuer(config: AppConfig, iss: string | null | undefined): IssuerConfig | undefined {
+export function findIssuer(
+  config: AppConfig,
+  iss: string | null | undefined,
+): IssuerConfig | undefined {
   if (!iss) return undefined;
   const wanted = normaliseIss(iss);
   return config.issuers.find((i) => normaliseIss(i.iss) === wanted);

@@ -16,7 +16,9 @@ function bundle(resources: FhirResource[], include: FhirResource[] = []): Bundle
 }
 
 /** Answers by resource type; records every request with the round it was sent in. */
-function fakeServer(answers: Partial<Record<string, (url: URL) => Bundle | FhirResource | FhirError>>) {
+function fakeServer(
+  answers: Partial<Record<string, (url: URL) => Bundle | FhirResource | FhirError>>,
+) {
   const calls: string[] = [];
   const send: Transport = async (req: FhirRequest) => {
     calls.push(req.url);
@@ -47,7 +49,8 @@ describe('loadPatientRecord', () => {
   it('reads every part in one round and asks for the statuses and category the engine needs', async () => {
     const { send, calls } = fakeServer({
       Patient: () => patient,
-      MedicationRequest: () => bundle([order('mr1', 'Medication/m1')], [{ resourceType: 'Medication', id: 'm1' }]),
+      MedicationRequest: () =>
+        bundle([order('mr1', 'Medication/m1')], [{ resourceType: 'Medication', id: 'm1' }]),
     });
     const loaded = await loadPatientRecord(send, 'p1', new Date('2026-11-22T12:00:00Z'));
     expect(loaded.rounds).toBe(1);
@@ -67,10 +70,15 @@ describe('loadPatientRecord', () => {
     const { send } = fakeServer({
       Patient: () => patient,
       Observation: () => new FhirError('forbidden', 'no', 403),
-      Encounter: () => bundle([{ resourceType: 'Encounter', id: 'e1', status: 'finished', class: { code: 'AMB' } }]),
+      Encounter: () =>
+        bundle([
+          { resourceType: 'Encounter', id: 'e1', status: 'finished', class: { code: 'AMB' } },
+        ]),
     });
     const loaded = await loadPatientRecord(send, 'p1');
-    expect(loaded.failures.map((f) => [f.part, f.error.kind])).toEqual([['observations', 'forbidden']]);
+    expect(loaded.failures.map((f) => [f.part, f.error.kind])).toEqual([
+      ['observations', 'forbidden'],
+    ]);
     expect(loaded.record.encounters.map((e) => e.id)).toEqual(['e1']);
   });
 
@@ -80,20 +88,31 @@ describe('loadPatientRecord', () => {
       Encounter: () =>
         bundle([
           { resourceType: 'Encounter', id: 'ok', status: 'finished', class: { code: 'AMB' } },
-          { resourceType: 'Encounter', id: 'bad', class: { code: 'AMB' } } as unknown as FhirResource,
+          {
+            resourceType: 'Encounter',
+            id: 'bad',
+            class: { code: 'AMB' },
+          } as unknown as FhirResource,
         ]),
     });
     const loaded = await loadPatientRecord(send, 'p1');
     expect(loaded.record.encounters.map((e) => e.id)).toEqual(['ok']);
-    expect(loaded.unreadable).toEqual([{ reference: 'Encounter/bad', reason: expect.stringContaining('status') }]);
+    expect(loaded.unreadable).toEqual([
+      { reference: 'Encounter/bad', reason: expect.stringContaining('status') },
+    ]);
   });
 
   it('fetches referenced Medications in a second round only when the server did not include them', async () => {
     const { send, calls } = fakeServer({
       Patient: () => patient,
-      MedicationRequest: () => bundle([order('mr1', 'Medication/m1'), order('mr2', 'Medication/m2'), order('mr3')]),
+      MedicationRequest: () =>
+        bundle([order('mr1', 'Medication/m1'), order('mr2', 'Medication/m2'), order('mr3')]),
       Medication: (url) =>
-        bundle((url.searchParams.get('_id') ?? '').split(',').map((id) => ({ resourceType: 'Medication', id }) as FhirResource)),
+        bundle(
+          (url.searchParams.get('_id') ?? '')
+            .split(',')
+            .map((id) => ({ resourceType: 'Medication', id }) as FhirResource),
+        ),
     });
     const loaded = await loadPatientRecord(send, 'p1');
     expect(loaded.rounds).toBe(2);
@@ -104,7 +123,13 @@ describe('loadPatientRecord', () => {
 
 describe('missingMedicationIds', () => {
   it('ignores contained and already-included medications', () => {
-    const requests = [order('a', '#contained'), order('b', 'Medication/m1'), order('c', 'https://ehr/fhir/Medication/m2')];
-    expect(missingMedicationIds(requests as never, [{ resourceType: 'Medication', id: 'm1' }])).toEqual(['m2']);
+    const requests = [
+      order('a', '#contained'),
+      order('b', 'Medication/m1'),
+      order('c', 'https://ehr/fhir/Medication/m2'),
+    ];
+    expect(
+      missingMedicationIds(requests as never, [{ resourceType: 'Medication', id: 'm1' }]),
+    ).toEqual(['m2']);
   });
 });

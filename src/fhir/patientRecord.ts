@@ -40,7 +40,11 @@ export const HISTORY_YEARS = 3;
  * (plus a second round only when a server ignores `_include` and some orders
  * name a Medication by reference).
  */
-export async function loadPatientRecord(send: Transport, patientId: string, today: Date = new Date()): Promise<LoadedRecord> {
+export async function loadPatientRecord(
+  send: Transport,
+  patientId: string,
+  today: Date = new Date(),
+): Promise<LoadedRecord> {
   const since = new Date(today);
   since.setFullYear(since.getFullYear() - HISTORY_YEARS);
   const sinceDate = since.toISOString().slice(0, 10);
@@ -57,14 +61,21 @@ export async function loadPatientRecord(send: Transport, patientId: string, toda
     encounters: searchAll(send, 'Encounter', { ...patient, date: `ge${sinceDate}` }),
     // Category, not a code list: 700+ drug-test LOINC codes do not fit a URL, and
     // some EHRs refuse an Observation search without category or code.
-    observations: searchAll(send, 'Observation', { ...patient, category: 'laboratory', date: `ge${sinceDate}` }),
+    observations: searchAll(send, 'Observation', {
+      ...patient,
+      category: 'laboratory',
+      date: `ge${sinceDate}`,
+    }),
     tasks: searchAll(send, 'Task', patient),
     carePlans: searchAll(send, 'CarePlan', patient),
   } satisfies Partial<Record<RecordPart, Promise<SearchResult<FhirResource>>>>;
 
   const patientRead = readResource<Patient>(send, 'Patient', patientId);
   const names = Object.keys(searches) as (keyof typeof searches)[];
-  const [patientResult, ...settled] = await Promise.allSettled([patientRead, ...names.map((n) => searches[n])]);
+  const [patientResult, ...settled] = await Promise.allSettled([
+    patientRead,
+    ...names.map((n) => searches[n]),
+  ]);
 
   const out: LoadedRecord = {
     record: {
@@ -96,7 +107,9 @@ export async function loadPatientRecord(send: Transport, patientId: string, toda
     out.unreadable.push(...value.unreadable);
     (out.record[part] as FhirResource[]).push(...value.resources);
     if (part === 'medicationRequests') {
-      out.record.medications.push(...value.included.filter((r): r is Medication => r.resourceType === 'Medication'));
+      out.record.medications.push(
+        ...value.included.filter((r): r is Medication => r.resourceType === 'Medication'),
+      );
     }
   });
 
@@ -116,7 +129,10 @@ export async function loadPatientRecord(send: Transport, patientId: string, toda
 }
 
 /** Medication ids referenced by orders but neither included nor contained. */
-export function missingMedicationIds(requests: MedicationRequest[], medications: Medication[]): string[] {
+export function missingMedicationIds(
+  requests: MedicationRequest[],
+  medications: Medication[],
+): string[] {
   const have = new Set(medications.map((m) => m.id));
   const ids = new Set<string>();
   for (const r of requests) {
@@ -128,6 +144,7 @@ export function missingMedicationIds(requests: MedicationRequest[], medications:
 }
 
 function asFhirError(e: unknown): FhirError {
-  return e instanceof FhirError ? e : new FhirError('network', e instanceof Error ? e.message : 'Request failed');
+  return e instanceof FhirError
+    ? e
+    : new FhirError('network', e instanceof Error ? e.message : 'Request failed');
 }
-

@@ -19,6 +19,7 @@ export async function readResource<T extends FhirResource>(
 ): Promise<ReadResult<T>> {
   const response = await withRetry(() => send({ url: `${type}/${encodeURIComponent(id)}` }), retry);
   const parsed = parseResource<T>(response.body, type);
-  if (!parsed.ok) throw new FhirError('invalid-data', `The ${type} could not be read: ${parsed.reason}`);
+  if (!parsed.ok)
+    throw new FhirError('invalid-data', `The ${type} could not be read: ${parsed.reason}`);
   return { resource: parsed.resource, etag: response.etag };
 }

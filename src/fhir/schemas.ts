@@ -6,9 +6,19 @@ import { z } from 'zod';
  * EHR data carries extensions and fields we don't read, and those must pass.
  * A resource that fails is reported and skipped, never fatal.
  */
-const reference = z.looseObject({ reference: z.string().optional(), display: z.string().optional() });
-const coding = z.looseObject({ system: z.string().optional(), code: z.string().optional(), display: z.string().optional() });
-const codeableConcept = z.looseObject({ coding: z.array(coding).optional(), text: z.string().optional() });
+const reference = z.looseObject({
+  reference: z.string().optional(),
+  display: z.string().optional(),
+});
+const coding = z.looseObject({
+  system: z.string().optional(),
+  code: z.string().optional(),
+  display: z.string().optional(),
+});
+const codeableConcept = z.looseObject({
+  coding: z.array(coding).optional(),
+  text: z.string().optional(),
+});
 const period = z.looseObject({ start: z.string().optional(), end: z.string().optional() });
 const base = { id: z.string().min(1), meta: z.looseObject({}).optional() };
 
@@ -24,9 +34,21 @@ const schemas = {
     authoredOn: z.string().optional(),
     dosageInstruction: z.array(z.looseObject({})).optional(),
   }),
-  Medication: z.looseObject({ ...base, resourceType: z.literal('Medication'), code: codeableConcept.optional() }),
-  MedicationDispense: z.looseObject({ ...base, resourceType: z.literal('MedicationDispense'), status: z.string() }),
-  Condition: z.looseObject({ ...base, resourceType: z.literal('Condition'), code: codeableConcept.optional() }),
+  Medication: z.looseObject({
+    ...base,
+    resourceType: z.literal('Medication'),
+    code: codeableConcept.optional(),
+  }),
+  MedicationDispense: z.looseObject({
+    ...base,
+    resourceType: z.literal('MedicationDispense'),
+    status: z.string(),
+  }),
+  Condition: z.looseObject({
+    ...base,
+    resourceType: z.literal('Condition'),
+    code: codeableConcept.optional(),
+  }),
   Encounter: z.looseObject({
     ...base,
     resourceType: z.literal('Encounter'),
@@ -40,8 +62,18 @@ const schemas = {
     status: z.string(),
     code: codeableConcept,
   }),
-  Task: z.looseObject({ ...base, resourceType: z.literal('Task'), status: z.string(), intent: z.string() }),
-  CarePlan: z.looseObject({ ...base, resourceType: z.literal('CarePlan'), status: z.string(), intent: z.string() }),
+  Task: z.looseObject({
+    ...base,
+    resourceType: z.literal('Task'),
+    status: z.string(),
+    intent: z.string(),
+  }),
+  CarePlan: z.looseObject({
+    ...base,
+    resourceType: z.literal('CarePlan'),
+    status: z.string(),
+    intent: z.string(),
+  }),
   CareTeam: z.looseObject({ ...base, resourceType: z.literal('CareTeam') }),
   Practitioner: z.looseObject({ ...base, resourceType: z.literal('Practitioner') }),
   PractitionerRole: z.looseObject({ ...base, resourceType: z.literal('PractitionerRole') }),
@@ -50,11 +82,16 @@ const schemas = {
 
 export type SchemaType = keyof typeof schemas;
 
-export type ParseOutcome<T> = { ok: true; resource: T } | { ok: false; reference: string; reason: string };
+export type ParseOutcome<T> =
+  { ok: true; resource: T } | { ok: false; reference: string; reason: string };
 
 /** Checks one resource against the schema of its type. */
-export function parseResource<T extends FhirResource>(value: unknown, expected?: SchemaType): ParseOutcome<T> {
-  const type = isRecord(value) && typeof value.resourceType === 'string' ? value.resourceType : undefined;
+export function parseResource<T extends FhirResource>(
+  value: unknown,
+  expected?: SchemaType,
+): ParseOutcome<T> {
+  const type =
+    isRecord(value) && typeof value.resourceType === 'string' ? value.resourceType : undefined;
   const id = isRecord(value) && typeof value.id === 'string' ? value.id : '(no id)';
   const reference = `${type ?? 'Unknown'}/${id}`;
   if (!type) return { ok: false, reference, reason: 'not a FHIR resource (no resourceType)' };
@@ -62,7 +99,8 @@ export function parseResource<T extends FhirResource>(value: unknown, expected?:
     return { ok: false, reference, reason: `expected ${expected}, got ${type}` };
   }
   const schema = (schemas as Record<string, z.ZodType | undefined>)[type];
-  if (!schema) return { ok: false, reference, reason: `resource type ${type} is not read by this app` };
+  if (!schema)
+    return { ok: false, reference, reason: `resource type ${type} is not read by this app` };
   const result = schema.safeParse(value);
   if (!result.success) {
     const reason = result.error.issues

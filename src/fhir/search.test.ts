@@ -26,8 +26,14 @@ describe('searchAll', () => {
         type: 'searchset',
         link: [{ relation: 'next', url: 'http://x/fhir/Task?page=2' }],
         entry: [
-          { resource: { resourceType: 'Task', id: 't1', status: 'requested', intent: 'order' }, search: { mode: 'match' } },
-          { resource: { resourceType: 'Task', id: 't2', intent: 'order' } as never, search: { mode: 'match' } },
+          {
+            resource: { resourceType: 'Task', id: 't1', status: 'requested', intent: 'order' },
+            search: { mode: 'match' },
+          },
+          {
+            resource: { resourceType: 'Task', id: 't2', intent: 'order' } as never,
+            search: { mode: 'match' },
+          },
           { resource: { resourceType: 'Patient', id: 'p1' }, search: { mode: 'include' } },
         ],
       },
@@ -36,27 +42,42 @@ describe('searchAll', () => {
         type: 'searchset',
         entry: [
           { resource: { resourceType: 'Task', id: 't3', status: 'accepted', intent: 'order' } },
-          { resource: { resourceType: 'OperationOutcome', issue: [] } as never, search: { mode: 'outcome' } },
+          {
+            resource: { resourceType: 'OperationOutcome', issue: [] } as never,
+            search: { mode: 'outcome' },
+          },
         ],
       },
     });
-    const result = await searchAll(send, 'Task', { owner: 'PractitionerRole/p1', _include: 'Task:patient' });
+    const result = await searchAll(send, 'Task', {
+      owner: 'PractitionerRole/p1',
+      _include: 'Task:patient',
+    });
     expect(result.resources.map((r) => r.id)).toEqual(['t1', 't3']);
     expect(result.included.map((r) => r.id)).toEqual(['p1']);
-    expect(result.unreadable).toEqual([{ reference: 'Task/t2', reason: expect.stringContaining('status') }]);
+    expect(result.unreadable).toEqual([
+      { reference: 'Task/t2', reason: expect.stringContaining('status') },
+    ]);
     expect(result.requests).toBe(2);
     expect(result.truncated).toBe(false);
   });
 
   it('stops on a next link that loops, and says so', async () => {
-    const loop: Bundle = { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'next', url: 'Task?' }] };
+    const loop: Bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      link: [{ relation: 'next', url: 'Task?' }],
+    };
     const result = await searchAll(pages({ 'Task?': loop }), 'Task', {});
     expect(result.requests).toBe(1);
     expect(result.truncated).toBe(true);
   });
 
   it('refuses an answer that is not a Bundle', async () => {
-    const send: Transport = async () => ({ status: 200, body: { resourceType: 'Patient', id: 'x' } });
+    const send: Transport = async () => ({
+      status: 200,
+      body: { resourceType: 'Patient', id: 'x' },
+    });
     await expect(searchAll(send, 'Task', {})).rejects.toMatchObject({ kind: 'invalid-data' });
   });
 });

@@ -39,7 +39,13 @@ export async function searchAll<T extends FhirResource>(
   options: SearchOptions = {},
 ): Promise<SearchResult<T>> {
   const maxPages = options.maxPages ?? 50;
-  const result: SearchResult<T> = { resources: [], included: [], unreadable: [], requests: 0, truncated: false };
+  const result: SearchResult<T> = {
+    resources: [],
+    included: [],
+    unreadable: [],
+    requests: 0,
+    truncated: false,
+  };
   let url: string | undefined = `${type}?${new URLSearchParams(params).toString()}`;
   const seen = new Set<string>();
   while (url) {
@@ -48,7 +54,10 @@ export async function searchAll<T extends FhirResource>(
       break;
     }
     seen.add(url);
-    const response = await withRetry(() => send({ url: url as string }), options.retry ?? DEFAULT_RETRY);
+    const response = await withRetry(
+      () => send({ url: url as string }),
+      options.retry ?? DEFAULT_RETRY,
+    );
     result.requests++;
     const bundle = response.body as Bundle | undefined;
     if (!bundle || bundle.resourceType !== 'Bundle') {
@@ -59,7 +68,8 @@ export async function searchAll<T extends FhirResource>(
       const parsed = parseResource(entry.resource, isInclude ? undefined : type);
       if (!parsed.ok) {
         // OperationOutcome entries (search warnings) are not data.
-        if (entry.search?.mode !== 'outcome') result.unreadable.push({ reference: parsed.reference, reason: parsed.reason });
+        if (entry.search?.mode !== 'outcome')
+          result.unreadable.push({ reference: parsed.reference, reason: parsed.reason });
       } else if (isInclude) {
         result.included.push(parsed.resource);
       } else {

@@ -46,7 +46,8 @@ export function fhirclientTransport(client: Client): Transport {
       return {
         status: response.status,
         etag: response.headers.get('ETag') ?? undefined,
-        location: response.headers.get('Location') ?? response.headers.get('Content-Location') ?? undefined,
+        location:
+          response.headers.get('Location') ?? response.headers.get('Content-Location') ?? undefined,
         body: result.body,
       };
     } catch (e) {
@@ -64,10 +65,21 @@ async function toFhirError(e: unknown): Promise<FhirError> {
   let outcome: string | undefined;
   const response = (e as { response?: Response }).response;
   try {
-    const json = (await response?.clone().json()) as { issue?: { diagnostics?: string; details?: { text?: string } }[] };
-    outcome = json.issue?.map((i) => i.diagnostics ?? i.details?.text).filter(Boolean).join('; ') || undefined;
+    const json = (await response?.clone().json()) as {
+      issue?: { diagnostics?: string; details?: { text?: string } }[];
+    };
+    outcome =
+      json.issue
+        ?.map((i) => i.diagnostics ?? i.details?.text)
+        .filter(Boolean)
+        .join('; ') || undefined;
   } catch {
     // the body was not an OperationOutcome; the status says enough
   }
-  return new FhirError(kindForStatus(status), `The FHIR server answered ${status}.`, status, outcome);
+  return new FhirError(
+    kindForStatus(status),
+    `The FHIR server answered ${status}.`,
+    status,
+    outcome,
+  );
 }

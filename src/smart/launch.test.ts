@@ -15,7 +15,12 @@ const config = parsed.config;
 describe('planLaunch', () => {
   it('plans an EHR launch for a configured issuer with its client id', () => {
     const plan = planLaunch(config, '?iss=https%3A%2F%2Fehr.example.org%2Ffhir&launch=abc');
-    expect(plan).toMatchObject({ ok: true, launch: 'abc', profile: 'chart', issuer: { clientId: 'c1' } });
+    expect(plan).toMatchObject({
+      ok: true,
+      launch: 'abc',
+      profile: 'chart',
+      issuer: { clientId: 'c1' },
+    });
   });
 
   it('refuses an unknown issuer and says which one', () => {
@@ -24,7 +29,11 @@ describe('planLaunch', () => {
   });
 
   it('uses the default issuer for a standalone launch without iss', () => {
-    expect(planLaunch(config, '')).toMatchObject({ ok: true, issuer: { clientId: 'c2' }, launch: undefined });
+    expect(planLaunch(config, '')).toMatchObject({
+      ok: true,
+      issuer: { clientId: 'c2' },
+      launch: undefined,
+    });
   });
 
   it('never guesses an issuer for an EHR launch without iss', () => {
@@ -32,7 +41,9 @@ describe('planLaunch', () => {
   });
 
   it('takes the worklist profile from the launch URL', () => {
-    expect(planLaunch(config, '?iss=http%3A%2F%2Flocalhost%3A4010%2Ffhir&launch=x&profile=worklist')).toMatchObject({
+    expect(
+      planLaunch(config, '?iss=http%3A%2F%2Flocalhost%3A4010%2Ffhir&launch=x&profile=worklist'),
+    ).toMatchObject({
       profile: 'worklist',
     });
   });
@@ -40,18 +51,27 @@ describe('planLaunch', () => {
 
 describe('detectScopeSyntax', () => {
   const issuer = config.issuers[0]!;
-  const answer = (status: number, body: unknown) => async () => new Response(JSON.stringify(body), { status });
+  const answer = (status: number, body: unknown) => async () =>
+    new Response(JSON.stringify(body), { status });
 
   it('uses v2 when the server advertises permission-v2', async () => {
-    expect(await detectScopeSyntax(issuer, answer(200, { capabilities: ['permission-v2'] }))).toBe('v2');
+    expect(await detectScopeSyntax(issuer, answer(200, { capabilities: ['permission-v2'] }))).toBe(
+      'v2',
+    );
   });
   it('falls back to v1 when it does not, or cannot be read', async () => {
-    expect(await detectScopeSyntax(issuer, answer(200, { capabilities: ['permission-v1'] }))).toBe('v1');
+    expect(await detectScopeSyntax(issuer, answer(200, { capabilities: ['permission-v1'] }))).toBe(
+      'v1',
+    );
     expect(await detectScopeSyntax(issuer, answer(404, {}))).toBe('v1');
-    expect(await detectScopeSyntax(issuer, () => Promise.reject(new TypeError('offline')))).toBe('v1');
+    expect(await detectScopeSyntax(issuer, () => Promise.reject(new TypeError('offline')))).toBe(
+      'v1',
+    );
   });
   it('honours a forced syntax without asking', async () => {
     const forced = config.issuers[1]!;
-    expect(await detectScopeSyntax(forced, () => Promise.reject(new Error('must not be called')))).toBe('v1');
+    expect(
+      await detectScopeSyntax(forced, () => Promise.reject(new Error('must not be called'))),
+    ).toBe('v1');
   });
 });

@@ -25,7 +25,8 @@ export function PatientBanner({ patient }: { patient: Patient }) {
 }
 
 export function formatName(names: HumanName[] | undefined): string {
-  const name = names?.find((n) => n.use === 'official') ?? names?.find((n) => n.use !== 'old') ?? names?.[0];
+  const name =
+    names?.find((n) => n.use === 'official') ?? names?.find((n) => n.use !== 'old') ?? names?.[0];
   if (!name) return 'Name not recorded';
   if (name.text) return name.text;
   const text = [...(name.given ?? []), name.family].filter(Boolean).join(' ');

@@ -6,7 +6,10 @@ import { SessionContext } from '../session/SessionContext';
 import { ChartScreen } from './ChartScreen';
 import { ProblemScreen } from './ProblemScreen';
 
-type LaunchState = { status: 'pending' } | { status: 'ready'; session: Session } | { status: 'failed'; error: unknown };
+type LaunchState =
+  | { status: 'pending' }
+  | { status: 'ready'; session: Session }
+  | { status: 'failed'; error: unknown };
 
 export function App({ queryClient }: { queryClient: QueryClient }) {
   const [state, setState] = useState<LaunchState>({ status: 'pending' });
@@ -17,7 +20,10 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
     );
   }, []);
   const value = useMemo(
-    () => (state.status === 'ready' ? { session: state.session, send: fhirclientTransport(state.session.client) } : null),
+    () =>
+      state.status === 'ready'
+        ? { session: state.session, send: fhirclientTransport(state.session.client) }
+        : null,
     [state],
   );
 

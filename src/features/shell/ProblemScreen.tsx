@@ -1,5 +1,13 @@
 /** A failure, said plainly with what to do next — never a blank page. */
-export function ProblemScreen({ title, detail, action }: { title: string; detail: string; action: string }) {
+export function ProblemScreen({
+  title,
+  detail,
+  action,
+}: {
+  title: string;
+  detail: string;
+  action: string;
+}) {
   return (
     <main className="problem" role="alert">
       <h1>{title}</h1>
