@@ -64,6 +64,8 @@ export interface ClassifiedOrder {
   counted: boolean;
   /** Start day: boundsPeriod.start, else authoredOn, else validityPeriod.start. */
   start?: DayNumber;
+  /** Dose form text (Medication.form, the CDC drug table, or the display text), when known. Added by medications.ts. */
+  doseForm?: string;
   evidence: Evidence[];
 }
 
