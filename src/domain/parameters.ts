@@ -86,6 +86,8 @@ export const PARAMETERS = {
     /** Decision: abrupt discontinuation = to zero or a fall larger than this, within `abruptWindowDays`. */
     abruptFallPct: 50,
     abruptWindowDays: 7,
+    /** UNCONFIRMED decision: a fall smaller than this share of baseline is never "abrupt" (the last step of a gradual taper). */
+    abruptMinFallOfBaselinePct: 30,
     /** UNCONFIRMED product decision: how long an abrupt discontinuation stays the state shown. */
     abruptStateDays: 90,
     /** CDC 2022: offer naloxone, reassess before increasing. */
@@ -147,6 +149,7 @@ export const PARAMETER_SOURCES: Record<string, ParameterSource> = {
   'taper.gradualMaxPctPer30Days': { source: 'CDC 2022; three-health-system cohort' },
   'taper.rapidMinPctPer30Days': { source: 'three-health-system cohort (5.3× overdose hazard)' },
   'taper.flatTolerancePct': { source: 'product decision', unconfirmed: true },
+  'taper.abruptMinFallOfBaselinePct': { source: 'product decision', unconfirmed: true },
   'taper.abruptStateDays': { source: 'product decision', unconfirmed: true },
   'taper.naloxoneLookbackDays': { source: 'product decision', unconfirmed: true },
   'taper.earlyRefillDays': { source: 'product decision', unconfirmed: true },

@@ -1,0 +1,370 @@
+/**
+ * Opioid taper assessment (clinical-reference §6): long-term opioid therapy
+ * detection, baseline/current MME, pace, taper state and risk flags.
+ *
+ * Reading of the decisions (documented in docs/engagement-rules.md):
+ * - Baseline = the highest 30-day mean MME/day on any day the person met the
+ *   long-term definition within the lookback (the "original dose").
+ * - Current = today's MME/day from the series.
+ * - Pace = % of baseline reduced per 30 days: the fall since the taper began
+ *   divided by the 30-day months started since then (rounded up, so a monthly
+ *   step taper reads as its step size); a fall of more than 30% of baseline in
+ *   the last 30 days always wins, so a recent rapid step is not averaged away.
+ * - Abrupt discontinuation = within 7 days, to zero or a fall of >50%, from
+ *   long-term use, still below half the pre-fall dose today. The last step of
+ *   a gradual taper (a small dose to zero) is not abrupt: the fall must also
+ *   be at least `abruptMinFallOfBaselinePct` of baseline (unconfirmed parameter).
+ */
+import type { DayNumber } from './dates';
+import { fromDay } from './dates';
+import type { DrugTestSummary } from './drugTests';
+import type { Evidence } from './evidence';
+import { PARAMETERS } from './parameters';
+import type { ClassifiedOrder, MmeDay } from './types';
+import type { SupplyOf } from './coverage';
+import type { VisitSummary } from './visits';
+
+const P = PARAMETERS.taper;
+
+export type TaperState =
+  | 'not-long-term'
+  | 'stable'
+  | 'increasing'
+  | 'tapering-gradual'
+  | 'tapering-moderate'
+  | 'tapering-rapid'
+  | 'paused'
+  | 'abrupt-discontinuation'
+  | 'completed'
+  | 'unknown';
+
+export const TAPERING_STATES: ReadonlySet<TaperState> = new Set([
+  'tapering-gradual',
+  'tapering-moderate',
+  'tapering-rapid',
+  'paused',
+  'abrupt-discontinuation',
+]);
+
+export type TaperFlagKind = 'mme-50' | 'mme-90' | 'benzodiazepine' | 'no-naloxone' | 'oud-signs-during-taper';
+
+export interface TaperFlag {
+  kind: TaperFlagKind;
+  text: string;
+  evidence: Evidence[];
+}
+
+export interface TaperSummary {
+  asOf: DayNumber;
+  state: TaperState;
+  /** Plain sentence for the state. */
+  text: string;
+  longTermNow: boolean;
+  longTermInLookback: boolean;
+  baselineMme?: number;
+  baselineDay?: DayNumber;
+  currentMme: number | null;
+  /** % of baseline per 30 days (positive = reduction). */
+  pacePctPer30Days?: number;
+  taperStartDay?: DayNumber;
+  abruptDay?: DayNumber;
+  /** Orders active on the baseline day and today. */
+  baselineOrders: string[];
+  currentOrders: string[];
+  flags: TaperFlag[];
+  evidence: Evidence[];
+}
+
+export interface TaperInput {
+  series: MmeDay[];
+  orders: ClassifiedOrder[];
+  supplyOf: SupplyOf;
+  asOf: DayNumber;
+  drugTests?: Pick<DrugTestSummary, 'results'>;
+  visits?: Pick<VisitSummary, 'recentAcuteCare'>;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Is an order active on a day: within its supply, or (no supply known) active status and started. */
+export function activeOn(o: ClassifiedOrder, day: DayNumber, supplyOf: SupplyOf): boolean {
+  if (!o.counted || o.start === undefined || o.start > day) return false;
+  let s: { days: number } | undefined;
+  try {
+    s = supplyOf(o);
+  } catch {
+    s = undefined;
+  }
+  if (s && Number.isFinite(s.days) && s.days > 0) return day < o.start + s.days;
+  return o.request?.status === 'active' && day - o.start <= 90;
+}
+
+export function assessTaper(input: TaperInput): TaperSummary {
+  const { asOf, supplyOf } = input;
+  const L = P.lookbackDays;
+  const from = asOf - L + 1;
+  const val = new Float64Array(L).fill(0);
+  const known = new Uint8Array(L).fill(1);
+  const on = new Uint8Array(L);
+  const refsAt = new Map<number, string[]>();
+  for (const d of Array.isArray(input.series) ? input.series : []) {
+    if (!d || typeof d.day !== 'number') continue;
+    const i = d.day - from;
+    if (i < 0 || i >= L) continue;
+    const orders = Array.isArray(d.orders) ? d.orders : [];
+    if (d.mme === null || d.mme === undefined || !Number.isFinite(d.mme)) {
+      known[i] = orders.length > 0 ? 0 : 1;
+      val[i] = 0;
+    } else val[i] = Math.max(0, d.mme);
+    on[i] = orders.length > 0 || val[i]! > 0 ? 1 : 0;
+    if (orders.length) refsAt.set(i, orders);
+  }
+  // Prefix sums make every window query O(1): the whole assessment is O(lookback).
+  const onSum = new Int32Array(L + 1);
+  const vSum = new Float64Array(L + 1);
+  const kSum = new Int32Array(L + 1);
+  for (let i = 0; i < L; i++) {
+    onSum[i + 1] = onSum[i]! + on[i]!;
+    vSum[i + 1] = vSum[i]! + (known[i] ? val[i]! : 0);
+    kSum[i + 1] = kSum[i]! + known[i]!;
+  }
+  const sumOn = (a: number, b: number) => onSum[Math.min(b, L - 1) + 1]! - onSum[Math.max(a, 0)]!;
+  const mean = (a: number, b: number) => {
+    const lo = Math.max(a, 0);
+    const hi = Math.min(b, L - 1);
+    const k = kSum[hi + 1]! - kSum[lo]!;
+    return k === 0 ? NaN : (vSum[hi + 1]! - vSum[lo]!) / k;
+  };
+  const ltotAt = (i: number) => {
+    if (i - 30 * P.longTermMonths + 1 < 0) return false;
+    for (let k = 0; k < P.longTermMonths; k++) if (sumOn(i - 30 * k - 29, i - 30 * k) < P.longTermMinDaysPerMonth) return false;
+    return true;
+  };
+
+  const last = L - 1;
+  const longTermNow = ltotAt(last);
+  let baseline = -1;
+  let baselineIdx = -1;
+  let longTermInLookback = false;
+  for (let i = 0; i < L; i++) {
+    if (!ltotAt(i)) continue;
+    longTermInLookback = true;
+    const m = mean(i - 29, i);
+    if (Number.isFinite(m) && m >= baseline) {
+      baseline = m;
+      baselineIdx = i;
+    }
+  }
+  const currentKnown = known[last] === 1;
+  const current = currentKnown ? val[last]! : null;
+  const currentOrders = refsAt.get(last) ?? [];
+  const baselineOrders = baselineIdx >= 0 ? (refsAt.get(baselineIdx) ?? refsAt.get(baselineIdx - 1) ?? []) : [];
+  const evidence: Evidence[] = [];
+  const allRefs = (a: number, b: number) => {
+    const s = new Set<string>();
+    for (let i = Math.max(a, 0); i <= Math.min(b, last); i++) for (const r of refsAt.get(i) ?? []) s.add(r);
+    return [...s];
+  };
+
+  evidence.push({
+    rule: 'taper.long-term-opioid',
+    resources: allRefs(last - 89, last),
+    detail: `opioid days in the last three 30-day months: ${[2, 1, 0].map((k) => sumOn(last - 30 * k - 29, last - 30 * k)).join(', ')} (long-term needs ≥${P.longTermMinDaysPerMonth} in each)`,
+  });
+
+  const base = {
+    asOf,
+    longTermNow,
+    longTermInLookback,
+    currentMme: current,
+    baselineOrders,
+    currentOrders,
+    evidence,
+  };
+  let state: TaperState;
+  let text: string;
+  let pace: number | undefined;
+  let taperStartDay: DayNumber | undefined;
+  let abruptDay: DayNumber | undefined;
+
+  if (!longTermInLookback || baseline < 0) {
+    state = 'not-long-term';
+    text = 'Not on long-term opioid therapy.';
+  } else {
+    evidence.push({
+      rule: 'taper.baseline',
+      resources: baselineOrders,
+      detail: `baseline ${round1(baseline)} MME/day: highest 30-day mean while on long-term opioids (30 days to ${fromDay(from + baselineIdx)})`,
+    });
+    // Abrupt discontinuation: latest qualifying fall in the last `abruptStateDays`, still in effect today.
+    const suffixMax = new Float64Array(L + 1);
+    for (let i = L - 1; i >= 0; i--) suffixMax[i] = Math.max(suffixMax[i + 1]!, val[i]!);
+    for (let i = Math.max(1, L - P.abruptStateDays); i < L; i++) {
+      if (!(val[i]! < val[i - 1]!) || !known[i]) continue;
+      if (!ltotAt(i - 1)) continue;
+      let prevMax = 0;
+      for (let j = Math.max(0, i - P.abruptWindowDays); j < i; j++) prevMax = Math.max(prevMax, val[j]!);
+      const fall = prevMax - val[i]!;
+      const big = val[i] === 0 || fall > (prevMax * P.abruptFallPct) / 100;
+      if (big && fall >= (baseline * P.abruptMinFallOfBaselinePct) / 100 && suffixMax[i]! <= prevMax * (1 - P.abruptFallPct / 100)) {
+        abruptDay = from + i;
+        evidence.push({
+          rule: 'taper.abrupt-discontinuation',
+          resources: allRefs(i - P.abruptWindowDays, i),
+          detail: `MME/day fell from ${round1(prevMax)} to ${round1(val[i]!)} within ${P.abruptWindowDays} days on ${fromDay(from + i)}, after long-term use`,
+        });
+      }
+    }
+    const tol = (baseline * P.flatTolerancePct) / 100;
+    if (current === null) {
+      state = 'unknown';
+      text = "Today's MME/day cannot be worked out; see the reasons on the medication list.";
+    } else if (abruptDay !== undefined) {
+      state = 'abrupt-discontinuation';
+      text = `Opioid dose stopped or more than halved within a week on ${fromDay(abruptDay)}, after long-term use. Tolerance is lost within about a week: offer naloxone.`;
+    } else if (current === 0) {
+      state = 'completed';
+      text = `Taper completed: no opioid analgesic today (baseline ${round1(baseline)} MME/day).`;
+    } else {
+      const i30 = last - 30;
+      const v30 = i30 >= 0 && known[i30] ? val[i30]! : current;
+      let startIdx = last;
+      while (startIdx > 0 && val[startIdx]! < baseline - tol) startIdx--;
+      taperStartDay = from + startIdx + 1;
+      const below = baseline - current;
+      if (current - v30 > tol) {
+        state = 'increasing';
+        text = `Opioid dose increasing: ${round1(v30)} → ${round1(current)} MME/day over 30 days.`;
+      } else if (below <= tol) {
+        state = 'stable';
+        text = `Stable at about ${round1(current)} MME/day.`;
+      } else {
+        let flat = 0;
+        for (let i = last; i >= 0 && known[i] && Math.abs(val[i]! - current) <= tol; i--) flat++;
+        const recent = ((v30 - current) / baseline) * 100;
+        // Started months, rounded up: a monthly step taper reads as its step size whatever
+        // the day of the month, and a fall within the first month counts as that month's pace.
+        const months = Math.max(1, Math.ceil((asOf - taperStartDay + 1) / 30));
+        const overall = (below / baseline) * 100 / months;
+        // Safety: a recent fall faster than the rapid threshold is never averaged away.
+        pace = round1(recent > P.rapidMinPctPer30Days ? Math.max(recent, overall) : overall);
+        evidence.push({
+          rule: 'taper.pace',
+          resources: allRefs(last - 30, last),
+          detail: `${round1(baseline)} → ${round1(current)} MME/day; last 30 days ${round1(recent)}%, since ${fromDay(taperStartDay)} ${round1(overall)}% of baseline per 30 days`,
+        });
+        if (flat >= P.pauseMinDays) {
+          state = 'paused';
+          text = `Taper paused: ${flat} days at ${round1(current)} MME/day, ${Math.round((below / baseline) * 100)}% below baseline.`;
+        } else if (pace <= P.gradualMaxPctPer30Days) {
+          state = 'tapering-gradual';
+          text = `Gradual taper: about ${pace}% of baseline per month.`;
+        } else if (pace <= P.rapidMinPctPer30Days) {
+          state = 'tapering-moderate';
+          text = `Taper at ${pace}% of baseline per month (faster than the 10% per month CDC suggests after long-term use).`;
+        } else {
+          state = 'tapering-rapid';
+          text = `Rapid taper: ${pace}% of baseline per month. Reductions over 30% per month are linked with higher overdose risk.`;
+        }
+      }
+    }
+  }
+
+  const summary: TaperSummary = {
+    ...base,
+    state,
+    text,
+    baselineMme: baseline >= 0 ? round1(baseline) : undefined,
+    baselineDay: baselineIdx >= 0 ? from + baselineIdx : undefined,
+    pacePctPer30Days: pace,
+    taperStartDay,
+    abruptDay,
+    flags: [],
+  };
+  summary.flags = taperFlags(summary, input);
+  return summary;
+}
+
+function taperFlags(s: TaperSummary, input: TaperInput): TaperFlag[] {
+  const { asOf, supplyOf } = input;
+  const orders = Array.isArray(input.orders) ? input.orders.filter((o) => o && o.counted) : [];
+  const flags: TaperFlag[] = [];
+  const cur = s.currentMme ?? 0;
+  const curEv: Evidence = { rule: 'taper.current-mme', resources: s.currentOrders, detail: `${round1(cur)} MME/day on ${fromDay(asOf)}` };
+  if (cur >= P.highMme) flags.push({ kind: 'mme-50', text: `${round1(cur)} MME/day (≥${P.highMme}): offer naloxone; reassess before any increase.`, evidence: [curEv] });
+  if (cur >= P.veryHighMme) flags.push({ kind: 'mme-90', text: `${round1(cur)} MME/day (≥${P.veryHighMme}).`, evidence: [curEv] });
+
+  const onOpioid = cur > 0 || s.currentOrders.length > 0;
+  const benzos = orders.filter((o) => o.category === 'benzodiazepine' && activeOn(o, asOf, supplyOf));
+  const benzo = onOpioid && benzos.length > 0;
+  if (benzo)
+    flags.push({
+      kind: 'benzodiazepine',
+      text: 'A benzodiazepine is prescribed alongside an opioid.',
+      evidence: [{ rule: 'taper.benzodiazepine-co-prescribed', resources: [...benzos.map((b) => b.reference), ...s.currentOrders], detail: benzos.map((b) => b.display).join('; ') }],
+    });
+
+  const tapering = TAPERING_STATES.has(s.state);
+  const naloxone = orders.filter((o) => o.category === 'naloxone-rescue' && o.start !== undefined && o.start <= asOf && o.start >= asOf - P.naloxoneLookbackDays);
+  if ((cur >= P.highMme || benzo || tapering) && naloxone.length === 0) {
+    const why = [cur >= P.highMme ? `${round1(cur)} MME/day` : '', benzo ? 'a benzodiazepine' : '', tapering ? 'a taper' : ''].filter(Boolean).join(', ');
+    flags.push({
+      kind: 'no-naloxone',
+      text: `No rescue naloxone on record (${why}).`,
+      evidence: [{ rule: 'taper.no-naloxone', resources: [...s.currentOrders], detail: `no naloxone order in the last ${P.naloxoneLookbackDays} days` }],
+    });
+  }
+
+  if (tapering || s.state === 'completed') {
+    const since = Math.min(s.taperStartDay ?? s.abruptDay ?? asOf - 90, asOf - 90);
+    const signs: Evidence[] = [];
+    for (const r of input.drugTests?.results ?? []) {
+      if (r.day >= since && r.day <= asOf && r.result === 'detected' && r.analytes.some((a) => a === 'fentanyl-type' || a === 'heroin'))
+        signs.push({ ...r.evidence, rule: 'taper.oud-sign.drug-test' });
+    }
+    for (const v of input.visits?.recentAcuteCare ?? []) signs.push({ ...v.evidence, rule: 'taper.oud-sign.acute-care' });
+    signs.push(...earlyRefills(orders, supplyOf, asOf));
+    if (signs.length)
+      flags.push({
+        kind: 'oud-signs-during-taper',
+        text: 'Signs that may point to opioid use disorder during the taper: offer an evaluation for MOUD (buprenorphine is an option) and a peer referral.',
+        evidence: signs,
+      });
+  }
+  return flags;
+}
+
+/** Same-medication opioid refills started ≥`earlyRefillDays` before the previous supply ran out. */
+export function earlyRefills(orders: ClassifiedOrder[], supplyOf: SupplyOf, asOf: DayNumber): Evidence[] {
+  const byKey = new Map<string, { o: ClassifiedOrder; start: number; days: number }[]>();
+  for (const o of orders) {
+    if (o.category !== 'opioid-analgesic' || o.start === undefined) continue;
+    let s: { days: number } | undefined;
+    try {
+      s = supplyOf(o);
+    } catch {
+      s = undefined;
+    }
+    if (!s || !(s.days > 0)) continue;
+    const key = o.rxnorm[0] ?? o.display;
+    const list = byKey.get(key) ?? [];
+    list.push({ o, start: o.start, days: s.days });
+    byKey.set(key, list);
+  }
+  const out: Evidence[] = [];
+  for (const list of byKey.values()) {
+    list.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < list.length; i++) {
+      const prev = list[i - 1]!;
+      const next = list[i]!;
+      const early = prev.start + prev.days - next.start;
+      if (early >= P.earlyRefillDays && next.start >= asOf - P.earlyRefillLookbackDays && next.start <= asOf)
+        out.push({
+          rule: 'taper.oud-sign.early-refill',
+          resources: [prev.o.reference, next.o.reference],
+          detail: `${next.o.display} refilled on ${fromDay(next.start)}, ${early} days before the previous supply ran out`,
+        });
+    }
+  }
+  return out;
+}
