@@ -1,0 +1,320 @@
+/**
+ * SMART App Launch 2.x authorization server for the sandbox, built on
+ * oidc-provider 8 (authorization code + PKCE S256, refresh, id_token with
+ * fhirUser) with: launch contexts issued by the EHR simulator, an interaction
+ * handler that logs in and consents from the launch (the EHR user is already
+ * signed in), a small picker for standalone launches, and the SMART context
+ * (patient, encounter, need_patient_banner) added to token responses.
+ */
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Provider, { errors, type AccessTokenModel, type Configuration, type InteractionDetails, type KoaContextLike } from 'oidc-provider';
+import type { CohortUser } from '../fixtures/cohort/index';
+import { escapeHtml, page } from './html';
+import { parseResourceScope } from './scopes';
+
+/** Scopes handled by the authorization server itself (not by the FHIR resource server). */
+export const OIDC_SCOPES = ['openid', 'fhirUser', 'profile', 'offline_access', 'online_access', 'launch', 'launch/patient', 'launch/encounter'];
+
+export interface LaunchContext {
+  userId: string;
+  patientId?: string;
+  encounterId?: string;
+  needPatientBanner: boolean;
+  smartStyleUrl?: string;
+}
+
+interface GrantContext extends LaunchContext {
+  /** Every scope granted (OIDC + clinical), reported as `scope` in token responses. */
+  scope: string;
+}
+
+export interface PatientChoice {
+  id: string;
+  name: string;
+  scenario: string;
+}
+
+export interface AuthOptions {
+  baseUrl: string;
+  issuer: string;
+  fhirBase: string;
+  clientId: string;
+  redirectUris: string[];
+  allowedOrigins: string[];
+  accessTokenTtlSeconds: number;
+  /** All clinical scopes that may be granted (oidc-provider drops others). */
+  resourceScopes: string[];
+  users: CohortUser[];
+  patients: PatientChoice[];
+  smartStyleUrl?: string;
+}
+
+export type TokenCheck =
+  | { ok: true; scopes: string[]; userId: string; patientId?: string; encounterId?: string; clientId: string }
+  | { ok: false; reason: 'missing' | 'invalid' | 'expired' };
+
+const AUTH_PREFIX = '/auth';
+
+export class SandboxAuth {
+  readonly provider: Provider;
+  readonly launches = new Map<string, LaunchContext>();
+  private readonly grants = new Map<string, GrantContext>();
+  private readonly issued = new Set<string>();
+  private readonly revoked = new Set<string>();
+  private readonly opts: AuthOptions;
+  private readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+
+  constructor(opts: AuthOptions) {
+    this.opts = opts;
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'sandbox-1', alg: 'RS256', use: 'sig' };
+    const allowedScopes = opts.resourceScopes.join(' ');
+    const users = new Map(opts.users.map((u) => [u.id, u]));
+
+    const configuration: Configuration = {
+      clients: [
+        {
+          client_id: opts.clientId,
+          token_endpoint_auth_method: 'none',
+          application_type: 'web',
+          redirect_uris: opts.redirectUris,
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+        },
+      ],
+      jwks: { keys: [jwk] },
+      cookies: { keys: [randomBytes(32).toString('hex')] },
+      pkce: { methods: ['S256'], required: () => true },
+      scopes: OIDC_SCOPES,
+      claims: { openid: ['sub'], fhirUser: ['fhirUser'], profile: ['name'] },
+      // Put fhirUser in the id_token itself (SMART apps read it there).
+      conformIdTokenClaims: false,
+      extraParams: ['aud', 'launch'],
+      features: {
+        devInteractions: { enabled: false },
+        revocation: { enabled: true },
+        introspection: { enabled: true },
+        resourceIndicators: {
+          enabled: true,
+          // SMART clients send `aud`, not `resource`: every token is for the FHIR base.
+          defaultResource: () => opts.fhirBase,
+          useGrantedResource: () => true,
+          getResourceServerInfo: (_ctx: unknown, resource: string) => {
+            if (resource !== opts.fhirBase) throw new errors.InvalidTarget();
+            return { scope: allowedScopes, accessTokenFormat: 'opaque', accessTokenTTL: opts.accessTokenTtlSeconds };
+          },
+        },
+      },
+      ttl: {
+        AccessToken: opts.accessTokenTtlSeconds,
+        AuthorizationCode: 120,
+        IdToken: 3600,
+        RefreshToken: 24 * 3600,
+        Interaction: 3600,
+        Session: 24 * 3600,
+        Grant: 24 * 3600,
+      },
+      issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }, code: { scopes: Set<string> }) =>
+        client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || code.scopes.has('online_access')),
+      clientBasedCORS: (_ctx: unknown, origin: string) => opts.allowedOrigins.includes(origin),
+      interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${AUTH_PREFIX}/interaction/${interaction.uid}` },
+      findAccount: (_ctx: unknown, id: string) => {
+        const user = users.get(id);
+        if (!user) return undefined;
+        return {
+          accountId: id,
+          claims: () => ({ sub: id, fhirUser: `${opts.fhirBase}/Practitioner/${user.practitionerId}`, name: user.name }),
+        };
+      },
+      renderError: (ctx: KoaContextLike, out: Record<string, string>) => {
+        ctx.body = page(
+          'Authorization error',
+          `<h1>Authorization error</h1><dl>${Object.entries(out)
+            .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(String(v))}</dd>`)
+            .join('')}</dl>`,
+        );
+      },
+    };
+    this.provider = new Provider(opts.issuer, configuration);
+    this.provider.on('server_error', (_ctx: unknown, err: unknown) => {
+      console.error('[sandbox auth] server error:', err instanceof Error ? err.message : 'unknown');
+    });
+    this.provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.oidc?.route === 'token' && ctx.status === 200) await this.decorateTokenResponse(ctx);
+    });
+    this.handler = this.provider.callback();
+  }
+
+  /** Registers a launch (as an EHR does when a user opens the app) and returns its opaque id. */
+  createLaunch(context: LaunchContext): string {
+    const id = randomUUID();
+    this.launches.set(id, context);
+    return id;
+  }
+
+  /** Makes every access token issued so far invalid (refresh tokens keep working). */
+  expireAllTokens(): void {
+    for (const jti of this.issued) this.revoked.add(jti);
+    this.issued.clear();
+  }
+
+  async checkAccessToken(authorization: string | undefined): Promise<TokenCheck> {
+    const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!m) return { ok: false, reason: 'missing' };
+    const token = m[1] as string;
+    const at = await this.provider.AccessToken.find(token, { ignoreExpiration: true });
+    if (!at) return { ok: false, reason: 'invalid' };
+    if (at.isExpired || this.revoked.has(at.jti)) return { ok: false, reason: 'expired' };
+    const aud = Array.isArray(at.aud) ? at.aud : [at.aud];
+    if (!aud.includes(this.opts.fhirBase)) return { ok: false, reason: 'invalid' };
+    const ctx = this.grants.get(at.grantId);
+    return {
+      ok: true,
+      scopes: (at.scope ?? '').split(' ').filter(Boolean),
+      userId: at.accountId,
+      clientId: at.clientId,
+      ...(ctx?.patientId ? { patientId: ctx.patientId } : {}),
+      ...(ctx?.encounterId ? { encounterId: ctx.encounterId } : {}),
+    };
+  }
+
+  /** Handles everything under /auth. */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const rest = url.pathname.slice(AUTH_PREFIX.length);
+    const interaction = /^\/interaction\/([^/]+)$/.exec(rest);
+    if (interaction) {
+      await this.handleInteraction(req, res);
+      return;
+    }
+    if (rest === '/auth') {
+      const params = req.method === 'GET' ? url.searchParams : undefined;
+      if (params) {
+        const aud = params.get('aud');
+        if (aud !== this.opts.fhirBase) {
+          sendHtml(res, 400, page('Authorization error', `<h1>Authorization error</h1><p>invalid_request: the <code>aud</code> parameter must be the FHIR base URL of this server (${escapeHtml(this.opts.fhirBase)}).</p>`));
+          return;
+        }
+        // Always run our interaction: each launch binds a new context, and
+        // oidc-provider only keeps offline_access when prompt includes consent.
+        params.set('prompt', 'login consent');
+        url.search = params.toString();
+      }
+    }
+    // oidc-provider derives its mount path from originalUrl vs url.
+    const mutable = req as IncomingMessage & { originalUrl?: string };
+    mutable.originalUrl = url.pathname + url.search;
+    req.url = (rest || '/') + url.search;
+    this.handler(req, res);
+  }
+
+  private async handleInteraction(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let details: InteractionDetails;
+    try {
+      details = await this.provider.interactionDetails(req, res);
+    } catch {
+      sendHtml(res, 400, page('Sign-in expired', '<h1>Sign-in expired</h1><p>This authorization request is no longer valid. Launch the app again.</p>'));
+      return;
+    }
+    const params = details.params;
+    const requested = (params.scope ?? '').split(' ').filter(Boolean);
+    const launchId = params.launch;
+    if (launchId) {
+      const launch = this.launches.get(launchId);
+      if (!launch) {
+        await this.provider.interactionFinished(req, res, { error: 'invalid_request', error_description: 'unknown or expired launch' }, { mergeWithLastSubmission: false });
+        return;
+      }
+      await this.finish(req, res, details, requested, launch);
+      return;
+    }
+    // Standalone launch: a simple picker stands in for the EHR's login (and patient selection).
+    const wantsPatient = requested.includes('launch/patient');
+    if (req.method === 'POST') {
+      const form = new URLSearchParams(await readBody(req));
+      const userId = form.get('user') ?? '';
+      const patientId = form.get('patient') ?? '';
+      const userOk = this.opts.users.some((u) => u.id === userId);
+      const patientOk = !wantsPatient || this.opts.patients.some((p) => p.id === patientId);
+      if (userOk && patientOk) {
+        await this.finish(req, res, details, requested, {
+          userId,
+          ...(wantsPatient ? { patientId } : {}),
+          needPatientBanner: true,
+          ...(this.opts.smartStyleUrl ? { smartStyleUrl: this.opts.smartStyleUrl } : {}),
+        });
+        return;
+      }
+    }
+    sendHtml(res, 200, this.pickerPage(details.uid, wantsPatient));
+  }
+
+  private async finish(req: IncomingMessage, res: ServerResponse, details: InteractionDetails, requested: string[], launch: LaunchContext): Promise<void> {
+    const clientId = details.params.client_id ?? '';
+    const oidcScopes = requested.filter((s) => OIDC_SCOPES.includes(s));
+    const resourceScopes = requested.filter((s) => parseResourceScope(s) !== undefined && this.opts.resourceScopes.includes(s));
+    const grant = new this.provider.Grant({ accountId: launch.userId, clientId });
+    grant.addOIDCScope(oidcScopes.join(' '));
+    if (resourceScopes.length) grant.addResourceScope(this.opts.fhirBase, resourceScopes.join(' '));
+    const grantId = await grant.save();
+    this.grants.set(grantId, { ...launch, scope: [...oidcScopes, ...resourceScopes].join(' ') });
+    await this.provider.interactionFinished(req, res, { login: { accountId: launch.userId }, consent: { grantId } }, { mergeWithLastSubmission: false });
+  }
+
+  private async decorateTokenResponse(ctx: KoaContextLike): Promise<void> {
+    const body = ctx.body as Record<string, unknown> | undefined;
+    if (!body || typeof body.access_token !== 'string') return;
+    const at: AccessTokenModel | undefined = await this.provider.AccessToken.find(body.access_token);
+    if (!at) return;
+    this.issued.add(at.jti);
+    const launch = this.grants.get(at.grantId);
+    if (!launch) return;
+    // Report what the token really carries plus the OIDC/launch scopes oidc-provider keeps apart.
+    const tokenScopes = new Set((at.scope ?? '').split(' ').filter(Boolean));
+    const granted = launch.scope.split(' ').filter((s) => tokenScopes.has(s) || OIDC_SCOPES.includes(s));
+    body.scope = [...new Set([...granted, ...tokenScopes])].join(' ');
+    if (launch.patientId) body.patient = launch.patientId;
+    if (launch.encounterId) body.encounter = launch.encounterId;
+    body.need_patient_banner = launch.needPatientBanner;
+    if (launch.smartStyleUrl) body.smart_style_url = launch.smartStyleUrl;
+  }
+
+  private pickerPage(uid: string, wantsPatient: boolean): string {
+    const userOptions = this.opts.users
+      .map((u) => `<option value="${escapeHtml(u.id)}">${escapeHtml(u.name)} (${u.role})</option>`)
+      .join('');
+    const patientOptions = this.opts.patients
+      .map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)} — ${escapeHtml(p.scenario)}</option>`)
+      .join('');
+    return page(
+      'Sandbox EHR sign-in',
+      `<h1>Sandbox EHR sign-in</h1>
+<p>Standalone launch: choose who is signing in${wantsPatient ? ' and which patient the app may use' : ''}.</p>
+<form method="post" action="${AUTH_PREFIX}/interaction/${escapeHtml(uid)}">
+  <p><label for="user">User</label><br><select id="user" name="user" required>${userOptions}</select></p>
+  ${wantsPatient ? `<p><label for="patient">Patient</label><br><select id="patient" name="patient" required>${patientOptions}</select></p>` : ''}
+  <p><button type="submit">Continue</button></p>
+</form>`,
+    );
+  }
+}
+
+export function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(html);
+}
+
+export async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limit) throw new Error('Request body too large');
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,395 @@
+/**
+ * The local sandbox EHR: FHIR R4 server (medplum router + in-memory repository),
+ * SMART App Launch 2.x authorization server (oidc-provider) and an EHR
+ * simulator page, all on one localhost port. A test double: no persistence,
+ * every start loads the synthetic cohort afresh.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Resource } from '@medplum/fhirtypes';
+import * as cohortModule from '../fixtures/cohort/index';
+import type { Cohort } from '../fixtures/cohort/index';
+import { OIDC_SCOPES, readBody, SandboxAuth, sendHtml, type LaunchContext } from './auth';
+import { BASE_RESOURCE_TYPES, SandboxFhirServer, type SandboxRepository } from './fhir';
+import { escapeHtml, page } from './html';
+import { enumerateResourceScopes } from './scopes';
+import { appLaunchHref, launchedPage, launcherPage } from './simulator';
+
+export interface SandboxOptions {
+  /** Default 4010; 0 = any free port. */
+  port?: number;
+  /** The app's launch URL, for the simulator. Default 'http://localhost:5173/launch.html'. */
+  appLaunchUrl?: string;
+  /** Allowed redirect URIs for the app's client. Default ['http://localhost:5173/index.html']. */
+  redirectUris?: string[];
+  /** Public client, PKCE required. Default 'peer-recovery-app'. */
+  clientId?: string;
+  /** Added delay per FHIR request (benchmarks). Default 0. */
+  latencyMs?: number;
+  /** Default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** "Today" for the cohort. Default new Date(). */
+  asOf?: Date;
+  /** Switch capabilities off. */
+  disabled?: { transaction?: boolean; include?: boolean };
+  /** Use this data instead of buildCohort(asOf) (tests with a small stand-in). */
+  cohort?: Cohort;
+  /** Default page size when a search has no _count. Default 50. */
+  defaultPageSize?: number;
+  /** Optional smart_style_url to put in token responses. */
+  smartStyleUrl?: string;
+}
+
+export interface RequestLogEntry {
+  /** Epoch ms when the request arrived. */
+  at: number;
+  durationMs: number;
+  method: string;
+  /** Path without query string (queries may carry patient ids). */
+  path: string;
+  /** First path segment below /fhir, e.g. "Task", "metadata"; "" for the base. */
+  resourceType: string;
+  status: number;
+}
+
+export interface LaunchRequest {
+  user: string;
+  patient?: string;
+  encounter?: string;
+  /** Default true. */
+  needPatientBanner?: boolean;
+}
+
+export interface Sandbox {
+  url: string;
+  fhirBase: string;
+  issuer: string;
+  clientId: string;
+  redirectUris: string[];
+  appLaunchUrl: string;
+  /** `${appLaunchUrl}?iss=<fhirBase>`: where a standalone launch starts. */
+  standaloneLaunchUrl: string;
+  cohort: Cohort;
+  close(): Promise<void>;
+  /** Every access token issued so far becomes invalid (401); refresh tokens still work. */
+  expireAllTokens(): void;
+  /** Registers an EHR launch and returns its opaque id. */
+  createLaunch(req: LaunchRequest): string;
+  /** The URL the EHR opens for a launch: `${appLaunchUrl}?iss=…&launch=…`. */
+  launchUrl(launchId: string): string;
+  /** The in-memory repository (direct reads/writes bypass auth). */
+  repository: SandboxRepository;
+  fhir: SandboxFhirServer;
+  /** FHIR requests (not auth/simulator), in arrival order. */
+  requestLog: RequestLogEntry[];
+  /** Counts of FHIR requests keyed "METHOD resourceType". */
+  requestCounts(): Record<string, number>;
+  clearRequestLog(): void;
+}
+
+function loadCohort(asOf: Date): Cohort {
+  // The cohort module may still be a declared contract only; fail clearly.
+  const build = (cohortModule as { buildCohort?: unknown }).buildCohort;
+  if (typeof build !== 'function') {
+    throw new Error('test/fixtures/cohort buildCohort() is not implemented yet; pass `cohort` to startSandbox()');
+  }
+  return (build as (d: Date) => Cohort)(asOf);
+}
+
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const appLaunchUrl = opts.appLaunchUrl ?? 'http://localhost:5173/launch.html';
+  const redirectUris = opts.redirectUris ?? ['http://localhost:5173/index.html'];
+  const clientId = opts.clientId ?? 'peer-recovery-app';
+  const latencyMs = opts.latencyMs ?? 0;
+  const cohort = opts.cohort ?? loadCohort(opts.asOf ?? new Date());
+  const allowedOrigins = [...new Set([appLaunchUrl, ...redirectUris].map((u) => new URL(u).origin))];
+
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 4010, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  const fhirBase = `${url}/fhir`;
+  const issuer = `${url}/auth`;
+
+  const resourceTypes = new Set(BASE_RESOURCE_TYPES);
+  for (const r of [...cohort.shared, ...cohort.patients.flatMap((p) => p.resources)]) resourceTypes.add(r.resourceType);
+
+  const fhir = new SandboxFhirServer({
+    fhirBase,
+    authorizeUrl: `${issuer}/auth`,
+    tokenUrl: `${issuer}/token`,
+    revokeUrl: `${issuer}/token/revocation`,
+    resourceTypes: [...resourceTypes],
+    ...(opts.disabled ? { disabled: opts.disabled } : {}),
+    ...(opts.defaultPageSize ? { defaultPageSize: opts.defaultPageSize } : {}),
+  });
+  for (const r of [...cohort.shared, ...cohort.patients.flatMap((p) => p.resources)]) {
+    if (!r.id) throw new Error(`Cohort resource without id (${r.resourceType})`);
+    await fhir.load(r as unknown as Resource);
+  }
+
+  const patientChoices = cohort.patients.map((p) => ({ id: p.key, name: p.name, scenario: p.scenario }));
+  const auth = new SandboxAuth({
+    baseUrl: url,
+    issuer,
+    fhirBase,
+    clientId,
+    redirectUris,
+    allowedOrigins,
+    accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
+    resourceScopes: enumerateResourceScopes([...resourceTypes]),
+    users: cohort.users,
+    patients: patientChoices,
+    ...(opts.smartStyleUrl ? { smartStyleUrl: opts.smartStyleUrl } : {}),
+  });
+
+  const requestLog: RequestLogEntry[] = [];
+
+  const createLaunch = (req: LaunchRequest): string => {
+    if (!cohort.users.some((u) => u.id === req.user)) throw new Error(`Unknown user ${req.user}`);
+    if (req.patient && !cohort.patients.some((p) => p.key === req.patient)) throw new Error(`Unknown patient ${req.patient}`);
+    const ctx: LaunchContext = {
+      userId: req.user,
+      needPatientBanner: req.needPatientBanner ?? true,
+      ...(req.patient ? { patientId: req.patient } : {}),
+      ...(req.encounter ? { encounterId: req.encounter } : {}),
+      ...(opts.smartStyleUrl ? { smartStyleUrl: opts.smartStyleUrl } : {}),
+    };
+    return auth.createLaunch(ctx);
+  };
+
+  const setCors = (req: IncomingMessage, res: ServerResponse): void => {
+    const origin = req.headers.origin;
+    if (origin && allowedOrigins.includes(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept, If-Match, If-None-Exist, If-None-Match, Prefer');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
+      res.setHeader('Access-Control-Expose-Headers', 'ETag, Location, Last-Modified, Content-Location, WWW-Authenticate');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+  };
+
+  const sendJson = (res: ServerResponse, status: number, body: unknown, contentType = FHIR_JSON): void => {
+    res.statusCode = status;
+    res.setHeader('Content-Type', contentType);
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(body === undefined ? '' : JSON.stringify(body));
+  };
+
+  const smartConfiguration = {
+    issuer,
+    jwks_uri: `${issuer}/jwks`,
+    authorization_endpoint: `${issuer}/auth`,
+    token_endpoint: `${issuer}/token`,
+    revocation_endpoint: `${issuer}/token/revocation`,
+    introspection_endpoint: `${issuer}/token/introspection`,
+    userinfo_endpoint: `${issuer}/me`,
+    token_endpoint_auth_methods_supported: ['none'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    response_types_supported: ['code'],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: [
+      ...OIDC_SCOPES,
+      'patient/*.rs',
+      'patient/*.cruds',
+      'user/*.rs',
+      'user/*.cruds',
+      'patient/*.read',
+      'patient/*.write',
+      'user/*.read',
+      'user/*.write',
+    ],
+    capabilities: [
+      'launch-ehr',
+      'launch-standalone',
+      'client-public',
+      'context-ehr-patient',
+      'context-ehr-encounter',
+      'context-standalone-patient',
+      'context-banner',
+      'context-style',
+      'sso-openid-connect',
+      'permission-offline',
+      'permission-online',
+      'permission-patient',
+      'permission-user',
+      'permission-v1',
+      'permission-v2',
+      'authorize-post',
+    ],
+  };
+
+  const handleFhir = async (req: IncomingMessage, res: ServerResponse, u: URL): Promise<void> => {
+    const started = Date.now();
+    const rest = u.pathname.slice('/fhir'.length);
+    const resourceType = rest.split('/').filter(Boolean)[0] ?? '';
+    const finish = (status: number): void => {
+      requestLog.push({ at: started, durationMs: Date.now() - started, method: req.method ?? 'GET', path: u.pathname, resourceType, status });
+    };
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+
+    if (rest === '/.well-known/smart-configuration' && req.method === 'GET') {
+      sendJson(res, 200, smartConfiguration, 'application/json; charset=utf-8');
+      finish(200);
+      return;
+    }
+    const isMetadata = rest === '/metadata' && req.method === 'GET';
+    let access: { scopes: string[]; patientId?: string } | undefined;
+    if (!isMetadata) {
+      const check = await auth.checkAccessToken(req.headers.authorization);
+      if (!check.ok) {
+        const realm = `Bearer realm="${fhirBase}"`;
+        res.setHeader(
+          'WWW-Authenticate',
+          check.reason === 'missing' ? realm : `${realm}, error="invalid_token", error_description="${check.reason === 'expired' ? 'The access token expired' : 'Unknown access token'}"`,
+        );
+        sendJson(res, 401, {
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'error', code: 'login', details: { text: check.reason === 'missing' ? 'Authorization required' : `Access token ${check.reason}` } }],
+        });
+        finish(401);
+        return;
+      }
+      access = { scopes: check.scopes, ...(check.patientId ? { patientId: check.patientId } : {}) };
+    }
+
+    let body: unknown;
+    if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
+      const text = await readBody(req);
+      const ct = req.headers['content-type'] ?? '';
+      if (ct.includes('application/x-www-form-urlencoded')) {
+        body = text;
+      } else if (text) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          sendJson(res, 400, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'structure', details: { text: 'Body is not valid JSON' } }] });
+          finish(400);
+          return;
+        }
+      }
+    }
+    const out = await fhir.handle({ method: req.method ?? 'GET', path: rest, searchParams: u.searchParams, headers: req.headers, body }, access);
+    for (const [k, v] of Object.entries(out.headers)) res.setHeader(k, v);
+    if (out.status === 304) {
+      res.statusCode = 304;
+      res.end();
+    } else {
+      sendJson(res, out.status, out.body);
+    }
+    finish(out.status);
+  };
+
+  const handleSimulator = async (req: IncomingMessage, res: ServerResponse, u: URL): Promise<boolean> => {
+    const simOpts = { fhirBase, appLaunchUrl, cohort };
+    if (u.pathname === '/' && req.method === 'GET') {
+      sendHtml(res, 200, launcherPage(simOpts));
+      return true;
+    }
+    if (u.pathname === '/launch' && req.method === 'GET') {
+      const q = u.searchParams;
+      const user = q.get('user') ?? '';
+      const patient = q.get('patient') || undefined;
+      const bannerParam = q.get('need_patient_banner');
+      // An unchecked checkbox sends nothing: absent means false only when the form was used.
+      const needPatientBanner = bannerParam === null ? q.get('form') !== '1' : bannerParam !== 'false' && bannerParam !== '0';
+      let launch: string;
+      try {
+        launch = createLaunch({ user, ...(patient ? { patient } : {}), needPatientBanner, ...(q.get('encounter') ? { encounter: q.get('encounter') as string } : {}) });
+      } catch (err) {
+        sendHtml(res, 400, page('Launch error', `<h1>Launch error</h1><p>${escapeHtml(err instanceof Error ? err.message : 'invalid launch')}</p><p><a href="/">Back</a></p>`));
+        return true;
+      }
+      const userName = cohort.users.find((x) => x.id === user)?.name ?? user;
+      const patientName = patient ? cohort.patients.find((p) => p.key === patient)?.name : undefined;
+      sendHtml(res, 200, launchedPage(simOpts, appLaunchHref(appLaunchUrl, fhirBase, launch), userName, patientName));
+      return true;
+    }
+    // Test-control API (e2e runs the sandbox in another process).
+    if (u.pathname === '/api/launch' && req.method === 'POST') {
+      try {
+        const input = JSON.parse(await readBody(req)) as LaunchRequest;
+        const launch = createLaunch(input);
+        sendJson(res, 200, { launch, url: appLaunchHref(appLaunchUrl, fhirBase, launch) }, 'application/json');
+      } catch (err) {
+        sendJson(res, 400, { error: err instanceof Error ? err.message : 'invalid' }, 'application/json');
+      }
+      return true;
+    }
+    if (u.pathname === '/api/expire-tokens' && req.method === 'POST') {
+      auth.expireAllTokens();
+      sendJson(res, 204, undefined, 'application/json');
+      return true;
+    }
+    return false;
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const u = new URL(req.url ?? '/', url);
+    const run = async (): Promise<void> => {
+      if (u.pathname === '/fhir' || u.pathname.startsWith('/fhir/')) {
+        setCors(req, res);
+        if (req.method === 'OPTIONS') {
+          res.statusCode = 204;
+          res.end();
+          return;
+        }
+        await handleFhir(req, res, u);
+        return;
+      }
+      if (u.pathname === '/auth' || u.pathname.startsWith('/auth/')) {
+        await auth.handle(req, res, u);
+        return;
+      }
+      if (await handleSimulator(req, res, u)) return;
+      sendHtml(res, 404, page('Not found', '<h1>Not found</h1><p><a href="/">Sandbox EHR</a></p>'));
+    };
+    run().catch((err: unknown) => {
+      console.error('[sandbox] request failed:', err instanceof Error ? err.message : 'unknown error');
+      if (!res.headersSent) sendJson(res, 500, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', details: { text: 'Internal error' } }] });
+      else res.end();
+    });
+  });
+
+  return {
+    url,
+    fhirBase,
+    issuer,
+    clientId,
+    redirectUris,
+    appLaunchUrl,
+    standaloneLaunchUrl: appLaunchHref(appLaunchUrl, fhirBase),
+    cohort,
+    repository: fhir.repo,
+    fhir,
+    requestLog,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+    expireAllTokens: () => auth.expireAllTokens(),
+    createLaunch,
+    launchUrl: (launchId: string) => appLaunchHref(appLaunchUrl, fhirBase, launchId),
+    requestCounts: () => {
+      const counts: Record<string, number> = {};
+      for (const e of requestLog) {
+        const key = `${e.method} ${e.resourceType}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      return counts;
+    },
+    clearRequestLog: () => {
+      requestLog.length = 0;
+    },
+  };
+}
