@@ -1,0 +1,125 @@
+/**
+ * msw in front of the sandbox's in-memory FHIR engine: component tests make
+ * real HTTP calls through fhirclient and get a real server's behaviour
+ * (search semantics, paging links, conditional create, If-Match → 412).
+ * Tests may also inject failures per request to exercise error states.
+ */
+import type { FhirResource } from 'fhir/r4';
+import ClientModule from 'fhirclient/lib/Client';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { SandboxFhirServer, type FhirHttpRequest } from '../sandbox/fhir';
+
+export const TEST_FHIR_BASE = 'http://ehr.test/fhir';
+
+export interface Injected {
+  status: number;
+  body?: unknown;
+}
+
+/** Decide, per request, to answer with a failure instead of the engine. */
+export type FailureRule = (method: string, url: URL) => Injected | undefined;
+
+export interface TestFhir {
+  engine: SandboxFhirServer;
+  /** Every request the app made, in order, as "METHOD path?query". */
+  requests: string[];
+  failWhen(rule: FailureRule): void;
+  clearFailures(): void;
+  close(): void;
+}
+
+export async function startTestFhir(resources: FhirResource[]): Promise<TestFhir> {
+  const engine = new SandboxFhirServer({
+    fhirBase: TEST_FHIR_BASE,
+    authorizeUrl: 'http://ehr.test/auth/authorize',
+    tokenUrl: 'http://ehr.test/auth/token',
+    resourceTypes: [...new Set(resources.map((r) => r.resourceType))],
+  });
+  for (const r of resources) await engine.load(r);
+  const requests: string[] = [];
+  let rules: FailureRule[] = [];
+
+  const server = setupServer(
+    http.all(`${TEST_FHIR_BASE}/*`, async ({ request }) => {
+      const url = new URL(request.url);
+      requests.push(
+        `${request.method} ${url.pathname.slice(new URL(TEST_FHIR_BASE).pathname.length)}${url.search}`,
+      );
+      for (const rule of rules) {
+        const injected = rule(request.method, url);
+        if (injected) return HttpResponse.json(injected.body ?? {}, { status: injected.status });
+      }
+      const text = await request.text();
+      const req: FhirHttpRequest = {
+        method: request.method,
+        path: url.pathname.slice(new URL(TEST_FHIR_BASE).pathname.length),
+        searchParams: url.searchParams,
+        headers: Object.fromEntries(request.headers.entries()),
+        body: text ? (JSON.parse(text) as unknown) : undefined,
+      };
+      const res = await engine.handle(req, undefined);
+      return new HttpResponse(res.body === undefined ? null : JSON.stringify(res.body), {
+        status: res.status,
+        headers: { 'Content-Type': 'application/fhir+json', ...res.headers },
+      });
+    }),
+  );
+  server.listen({ onUnhandledRequest: 'error' });
+  return {
+    engine,
+    requests,
+    failWhen: (rule) => rules.push(rule),
+    clearFailures: () => {
+      rules = [];
+    },
+    close: () => server.close(),
+  };
+}
+
+/** A fhirclient Client as after a completed launch, pointed at the test server. */
+export function testClient(
+  context: { patient?: string; fhirUser?: string; scope?: string } = {},
+): ClientModule {
+  return new Client(testEnvironment(), {
+    serverUrl: TEST_FHIR_BASE,
+    tokenResponse: {
+      access_token: 'test-token',
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: context.scope ?? 'launch openid fhirUser patient/*.cruds user/*.cruds',
+      patient: context.patient,
+      need_patient_banner: true,
+      ...(context.fhirUser ? { id_token: fakeIdToken(context.fhirUser) } : {}),
+    },
+  });
+}
+
+// fhirclient is CommonJS: under Node's ESM loader the class sits on `.default`.
+const Client = ((ClientModule as unknown as { default?: typeof ClientModule }).default ??
+  ClientModule) as typeof ClientModule;
+
+/** The little of a browser environment a ready Client uses: storage and base64. */
+function testEnvironment(): ConstructorParameters<typeof ClientModule>[0] {
+  const store = new Map<string, unknown>();
+  const storage = {
+    get: async (key: string) => store.get(key),
+    set: async (key: string, value: unknown) => {
+      store.set(key, value);
+      return value;
+    },
+    unset: async (key: string) => store.delete(key),
+  };
+  return {
+    getStorage: () => storage,
+    btoa: (s: string) => Buffer.from(s, 'binary').toString('base64'),
+    atob: (s: string) => Buffer.from(s, 'base64').toString('binary'),
+    options: {},
+  } as unknown as ConstructorParameters<typeof ClientModule>[0];
+}
+
+/** An unsigned id_token carrying fhirUser: fhirclient only reads its claims. */
+function fakeIdToken(fhirUser: string): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${b64({ alg: 'none' })}.${b64({ fhirUser, sub: fhirUser })}.`;
+}
