@@ -36,7 +36,9 @@ export async function startTestFhir(resources: FhirResource[]): Promise<TestFhir
     tokenUrl: 'http://ehr.test/auth/token',
     resourceTypes: [...new Set(resources.map((r) => r.resourceType))],
   });
-  for (const r of resources) await engine.load(r);
+  // @types/fhir and Medplum's own R4 types describe the same JSON.
+  for (const r of resources)
+    await engine.load(r as unknown as Parameters<SandboxFhirServer['load']>[0]);
   const requests: string[] = [];
   let rules: FailureRule[] = [];
 
