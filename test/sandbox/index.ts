@@ -91,7 +91,9 @@ function loadCohort(asOf: Date): Cohort {
   // The cohort module may still be a declared contract only; fail clearly.
   const build = (cohortModule as { buildCohort?: unknown }).buildCohort;
   if (typeof build !== 'function') {
-    throw new Error('test/fixtures/cohort buildCohort() is not implemented yet; pass `cohort` to startSandbox()');
+    throw new Error(
+      'test/fixtures/cohort buildCohort() is not implemented yet; pass `cohort` to startSandbox()',
+    );
   }
   return (build as (d: Date) => Cohort)(asOf);
 }
@@ -104,7 +106,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const clientId = opts.clientId ?? 'peer-recovery-app';
   const latencyMs = opts.latencyMs ?? 0;
   const cohort = opts.cohort ?? loadCohort(opts.asOf ?? new Date());
-  const allowedOrigins = [...new Set([appLaunchUrl, ...redirectUris].map((u) => new URL(u).origin))];
+  const allowedOrigins = [
+    ...new Set([appLaunchUrl, ...redirectUris].map((u) => new URL(u).origin)),
+  ];
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -120,7 +124,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const issuer = `${url}/auth`;
 
   const resourceTypes = new Set(BASE_RESOURCE_TYPES);
-  for (const r of [...cohort.shared, ...cohort.patients.flatMap((p) => p.resources)]) resourceTypes.add(r.resourceType);
+  for (const r of [...cohort.shared, ...cohort.patients.flatMap((p) => p.resources)])
+    resourceTypes.add(r.resourceType);
 
   const fhir = new SandboxFhirServer({
     fhirBase,
@@ -136,7 +141,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     await fhir.load(r as unknown as Resource);
   }
 
-  const patientChoices = cohort.patients.map((p) => ({ id: p.key, name: p.name, scenario: p.scenario }));
+  const patientChoices = cohort.patients.map((p) => ({
+    id: p.key,
+    name: p.name,
+    scenario: p.scenario,
+  }));
   const auth = new SandboxAuth({
     baseUrl: url,
     issuer,
@@ -155,7 +164,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const createLaunch = (req: LaunchRequest): string => {
     if (!cohort.users.some((u) => u.id === req.user)) throw new Error(`Unknown user ${req.user}`);
-    if (req.patient && !cohort.patients.some((p) => p.key === req.patient)) throw new Error(`Unknown patient ${req.patient}`);
+    if (req.patient && !cohort.patients.some((p) => p.key === req.patient))
+      throw new Error(`Unknown patient ${req.patient}`);
     const ctx: LaunchContext = {
       userId: req.user,
       needPatientBanner: req.needPatientBanner ?? true,
@@ -171,14 +181,25 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (origin && allowedOrigins.includes(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept, If-Match, If-None-Exist, If-None-Match, Prefer');
+      res.setHeader(
+        'Access-Control-Allow-Headers',
+        'Authorization, Content-Type, Accept, If-Match, If-None-Exist, If-None-Match, Prefer',
+      );
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
-      res.setHeader('Access-Control-Expose-Headers', 'ETag, Location, Last-Modified, Content-Location, WWW-Authenticate');
+      res.setHeader(
+        'Access-Control-Expose-Headers',
+        'ETag, Location, Last-Modified, Content-Location, WWW-Authenticate',
+      );
       res.setHeader('Access-Control-Max-Age', '600');
     }
   };
 
-  const sendJson = (res: ServerResponse, status: number, body: unknown, contentType = FHIR_JSON): void => {
+  const sendJson = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    contentType = FHIR_JSON,
+  ): void => {
     res.statusCode = status;
     res.setHeader('Content-Type', contentType);
     res.setHeader('Cache-Control', 'no-store');
@@ -233,7 +254,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const rest = u.pathname.slice('/fhir'.length);
     const resourceType = rest.split('/').filter(Boolean)[0] ?? '';
     const finish = (status: number): void => {
-      requestLog.push({ at: started, durationMs: Date.now() - started, method: req.method ?? 'GET', path: u.pathname, resourceType, status });
+      requestLog.push({
+        at: started,
+        durationMs: Date.now() - started,
+        method: req.method ?? 'GET',
+        path: u.pathname,
+        resourceType,
+        status,
+      });
     };
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
 
@@ -250,11 +278,24 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         const realm = `Bearer realm="${fhirBase}"`;
         res.setHeader(
           'WWW-Authenticate',
-          check.reason === 'missing' ? realm : `${realm}, error="invalid_token", error_description="${check.reason === 'expired' ? 'The access token expired' : 'Unknown access token'}"`,
+          check.reason === 'missing'
+            ? realm
+            : `${realm}, error="invalid_token", error_description="${check.reason === 'expired' ? 'The access token expired' : 'Unknown access token'}"`,
         );
         sendJson(res, 401, {
           resourceType: 'OperationOutcome',
-          issue: [{ severity: 'error', code: 'login', details: { text: check.reason === 'missing' ? 'Authorization required' : `Access token ${check.reason}` } }],
+          issue: [
+            {
+              severity: 'error',
+              code: 'login',
+              details: {
+                text:
+                  check.reason === 'missing'
+                    ? 'Authorization required'
+                    : `Access token ${check.reason}`,
+              },
+            },
+          ],
         });
         finish(401);
         return;
@@ -272,13 +313,27 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         try {
           body = JSON.parse(text);
         } catch {
-          sendJson(res, 400, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'structure', details: { text: 'Body is not valid JSON' } }] });
+          sendJson(res, 400, {
+            resourceType: 'OperationOutcome',
+            issue: [
+              { severity: 'error', code: 'structure', details: { text: 'Body is not valid JSON' } },
+            ],
+          });
           finish(400);
           return;
         }
       }
     }
-    const out = await fhir.handle({ method: req.method ?? 'GET', path: rest, searchParams: u.searchParams, headers: req.headers, body }, access);
+    const out = await fhir.handle(
+      {
+        method: req.method ?? 'GET',
+        path: rest,
+        searchParams: u.searchParams,
+        headers: req.headers,
+        body,
+      },
+      access,
+    );
     for (const [k, v] of Object.entries(out.headers)) res.setHeader(k, v);
     if (out.status === 304) {
       res.statusCode = 304;
@@ -289,7 +344,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     finish(out.status);
   };
 
-  const handleSimulator = async (req: IncomingMessage, res: ServerResponse, u: URL): Promise<boolean> => {
+  const handleSimulator = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    u: URL,
+  ): Promise<boolean> => {
     const simOpts = { fhirBase, appLaunchUrl, cohort };
     if (u.pathname === '/' && req.method === 'GET') {
       sendHtml(res, 200, launcherPage(simOpts));
@@ -301,17 +360,38 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       const patient = q.get('patient') || undefined;
       const bannerParam = q.get('need_patient_banner');
       // An unchecked checkbox sends nothing: absent means false only when the form was used.
-      const needPatientBanner = bannerParam === null ? q.get('form') !== '1' : bannerParam !== 'false' && bannerParam !== '0';
+      const needPatientBanner =
+        bannerParam === null
+          ? q.get('form') !== '1'
+          : bannerParam !== 'false' && bannerParam !== '0';
       let launch: string;
       try {
-        launch = createLaunch({ user, ...(patient ? { patient } : {}), needPatientBanner, ...(q.get('encounter') ? { encounter: q.get('encounter') as string } : {}) });
+        launch = createLaunch({
+          user,
+          ...(patient ? { patient } : {}),
+          needPatientBanner,
+          ...(q.get('encounter') ? { encounter: q.get('encounter') as string } : {}),
+        });
       } catch (err) {
-        sendHtml(res, 400, page('Launch error', `<h1>Launch error</h1><p>${escapeHtml(err instanceof Error ? err.message : 'invalid launch')}</p><p><a href="/">Back</a></p>`));
+        sendHtml(
+          res,
+          400,
+          page(
+            'Launch error',
+            `<h1>Launch error</h1><p>${escapeHtml(err instanceof Error ? err.message : 'invalid launch')}</p><p><a href="/">Back</a></p>`,
+          ),
+        );
         return true;
       }
       const userName = cohort.users.find((x) => x.id === user)?.name ?? user;
-      const patientName = patient ? cohort.patients.find((p) => p.key === patient)?.name : undefined;
-      sendHtml(res, 200, launchedPage(simOpts, appLaunchHref(appLaunchUrl, fhirBase, launch), userName, patientName));
+      const patientName = patient
+        ? cohort.patients.find((p) => p.key === patient)?.name
+        : undefined;
+      sendHtml(
+        res,
+        200,
+        launchedPage(simOpts, appLaunchHref(appLaunchUrl, fhirBase, launch), userName, patientName),
+      );
       return true;
     }
     // Test-control API (e2e runs the sandbox in another process).
@@ -319,9 +399,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       try {
         const input = JSON.parse(await readBody(req)) as LaunchRequest;
         const launch = createLaunch(input);
-        sendJson(res, 200, { launch, url: appLaunchHref(appLaunchUrl, fhirBase, launch) }, 'application/json');
+        sendJson(
+          res,
+          200,
+          { launch, url: appLaunchHref(appLaunchUrl, fhirBase, launch) },
+          'application/json',
+        );
       } catch (err) {
-        sendJson(res, 400, { error: err instanceof Error ? err.message : 'invalid' }, 'application/json');
+        sendJson(
+          res,
+          400,
+          { error: err instanceof Error ? err.message : 'invalid' },
+          'application/json',
+        );
       }
       return true;
     }
@@ -354,8 +444,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       sendHtml(res, 404, page('Not found', '<h1>Not found</h1><p><a href="/">Sandbox EHR</a></p>'));
     };
     run().catch((err: unknown) => {
-      console.error('[sandbox] request failed:', err instanceof Error ? err.message : 'unknown error');
-      if (!res.headersSent) sendJson(res, 500, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', details: { text: 'Internal error' } }] });
+      console.error(
+        '[sandbox] request failed:',
+        err instanceof Error ? err.message : 'unknown error',
+      );
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'error', code: 'exception', details: { text: 'Internal error' } }],
+        });
       else res.end();
     });
   });

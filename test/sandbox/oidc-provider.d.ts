@@ -75,7 +75,12 @@ declare module 'oidc-provider' {
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
     on(event: string, listener: (...args: unknown[]) => void): this;
-    AccessToken: { find(token: string, options?: { ignoreExpiration?: boolean }): Promise<AccessTokenModel | undefined> };
+    AccessToken: {
+      find(
+        token: string,
+        options?: { ignoreExpiration?: boolean },
+      ): Promise<AccessTokenModel | undefined>;
+    };
     Grant: new (props: { accountId: string; clientId: string }) => GrantInstance;
   }
 

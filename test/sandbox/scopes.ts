@@ -73,7 +73,11 @@ export interface ScopeDecision {
 }
 
 /** Decides whether granted scopes allow `permission` on `resourceType`. user/ and system/ win over patient/. */
-export function checkScopes(granted: readonly string[], resourceType: string, permission: Permission): ScopeDecision {
+export function checkScopes(
+  granted: readonly string[],
+  resourceType: string,
+  permission: Permission,
+): ScopeDecision {
   let viaPatient = false;
   for (const s of granted) {
     const parsed = parseResourceScope(s);

@@ -20,10 +20,16 @@ export function appLaunchHref(appLaunchUrl: string, fhirBase: string, launch?: s
 
 export function launcherPage(o: SimulatorOptions): string {
   const patients = o.cohort.patients
-    .map((p) => `<option value="${escapeHtml(p.key)}">${escapeHtml(p.name)} — ${escapeHtml(p.scenario)}</option>`)
+    .map(
+      (p) =>
+        `<option value="${escapeHtml(p.key)}">${escapeHtml(p.name)} — ${escapeHtml(p.scenario)}</option>`,
+    )
     .join('');
   const users = o.cohort.users
-    .map((u) => `<option value="${escapeHtml(u.id)}">${escapeHtml(u.name)} (${u.role === 'peer' ? 'peer recovery specialist' : 'clinician'})</option>`)
+    .map(
+      (u) =>
+        `<option value="${escapeHtml(u.id)}">${escapeHtml(u.name)} (${u.role === 'peer' ? 'peer recovery specialist' : 'clinician'})</option>`,
+    )
     .join('');
   const standalone = appLaunchHref(o.appLaunchUrl, o.fhirBase);
   return page(
@@ -53,7 +59,12 @@ export function launcherPage(o: SimulatorOptions): string {
   );
 }
 
-export function launchedPage(o: SimulatorOptions, launchHref: string, userName: string, patientName: string | undefined): string {
+export function launchedPage(
+  o: SimulatorOptions,
+  launchHref: string,
+  userName: string,
+  patientName: string | undefined,
+): string {
   return page(
     'Sandbox EHR — app',
     `<header class="ehr-bar">

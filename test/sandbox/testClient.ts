@@ -66,15 +66,28 @@ export interface FlowResult {
  * sandbox (the app's redirect URI) or a non-redirect answer arrives.
  * If `pick` is given and a sign-in picker appears, it is submitted with it.
  */
-export async function followAuthorization(sandbox: Sandbox, start: string, pick?: { user: string; patient?: string }, jar = new CookieJar()): Promise<FlowResult> {
+export async function followAuthorization(
+  sandbox: Sandbox,
+  start: string,
+  pick?: { user: string; patient?: string },
+  jar = new CookieJar(),
+): Promise<FlowResult> {
   let next: string | undefined = start;
   let init: RequestInit = {};
   for (let hops = 0; hops < 15 && next; hops++) {
     const target: URL = new URL(next, sandbox.url);
     if (target.origin !== new URL(sandbox.url).origin) {
-      return { response: new Response(null, { status: 302, headers: { Location: target.toString() } }), redirectedTo: target, jar };
+      return {
+        response: new Response(null, { status: 302, headers: { Location: target.toString() } }),
+        redirectedTo: target,
+        jar,
+      };
     }
-    const res: Response = await fetch(target, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string> | undefined), cookie: jar.header() } });
+    const res: Response = await fetch(target, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string> | undefined), cookie: jar.header() },
+    });
     jar.store(res);
     init = {};
     const location = res.headers.get('location');
@@ -83,8 +96,15 @@ export async function followAuthorization(sandbox: Sandbox, start: string, pick?
       continue;
     }
     if (res.status === 200 && pick && target.pathname.startsWith('/auth/interaction/')) {
-      const form = new URLSearchParams({ user: pick.user, ...(pick.patient ? { patient: pick.patient } : {}) });
-      init = { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+      const form = new URLSearchParams({
+        user: pick.user,
+        ...(pick.patient ? { patient: pick.patient } : {}),
+      });
+      init = {
+        method: 'POST',
+        body: form.toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      };
       next = target.toString();
       pick = undefined;
       continue;
@@ -100,11 +120,22 @@ export function authorizeUrl(sandbox: Sandbox, params: Record<string, string | u
   return u.toString();
 }
 
-export async function exchangeCode(sandbox: Sandbox, code: string, verifier: string, redirectUri = sandbox.redirectUris[0] as string): Promise<Response> {
+export async function exchangeCode(
+  sandbox: Sandbox,
+  code: string,
+  verifier: string,
+  redirectUri = sandbox.redirectUris[0] as string,
+): Promise<Response> {
   return fetch(`${sandbox.issuer}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: sandbox.clientId, code_verifier: verifier }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      client_id: sandbox.clientId,
+      code_verifier: verifier,
+    }).toString(),
   });
 }
 
@@ -112,19 +143,32 @@ export async function refreshToken(sandbox: Sandbox, refresh: string): Promise<R
   return fetch(`${sandbox.issuer}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refresh, client_id: sandbox.clientId }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refresh,
+      client_id: sandbox.clientId,
+    }).toString(),
   });
 }
 
 /** Full EHR (or standalone) launch → token response. Throws with the reason if any step fails. */
-export async function authorizeForTest(sandbox: Sandbox, opts: AuthorizeForTestOptions): Promise<TokenResponse> {
+export async function authorizeForTest(
+  sandbox: Sandbox,
+  opts: AuthorizeForTestOptions,
+): Promise<TokenResponse> {
   const scope = opts.scope ?? 'launch openid fhirUser offline_access user/*.cruds patient/*.rs';
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(12).toString('base64url');
   const redirectUri = sandbox.redirectUris[0] as string;
   const launch = opts.standalone
     ? undefined
-    : sandbox.createLaunch({ user: opts.user, ...(opts.patient ? { patient: opts.patient } : {}), ...(opts.needPatientBanner !== undefined ? { needPatientBanner: opts.needPatientBanner } : {}) });
+    : sandbox.createLaunch({
+        user: opts.user,
+        ...(opts.patient ? { patient: opts.patient } : {}),
+        ...(opts.needPatientBanner !== undefined
+          ? { needPatientBanner: opts.needPatientBanner }
+          : {}),
+      });
   const start = authorizeUrl(sandbox, {
     response_type: 'code',
     client_id: sandbox.clientId,
@@ -136,21 +180,37 @@ export async function authorizeForTest(sandbox: Sandbox, opts: AuthorizeForTestO
     code_challenge: challenge,
     code_challenge_method: 'S256',
   });
-  const flow = await followAuthorization(sandbox, start, opts.standalone ? { user: opts.user, ...(opts.patient ? { patient: opts.patient } : {}) } : undefined);
+  const flow = await followAuthorization(
+    sandbox,
+    start,
+    opts.standalone
+      ? { user: opts.user, ...(opts.patient ? { patient: opts.patient } : {}) }
+      : undefined,
+  );
   const back = flow.redirectedTo;
-  if (!back) throw new Error(`Authorization did not redirect back (status ${flow.response.status})`);
-  if (back.searchParams.get('error')) throw new Error(`Authorization error: ${back.searchParams.get('error')} ${back.searchParams.get('error_description') ?? ''}`);
+  if (!back)
+    throw new Error(`Authorization did not redirect back (status ${flow.response.status})`);
+  if (back.searchParams.get('error'))
+    throw new Error(
+      `Authorization error: ${back.searchParams.get('error')} ${back.searchParams.get('error_description') ?? ''}`,
+    );
   if (back.searchParams.get('state') !== state) throw new Error('State mismatch');
   const code = back.searchParams.get('code');
   if (!code) throw new Error('No code in redirect');
   const res = await exchangeCode(sandbox, code, verifier, redirectUri);
   const body = (await res.json()) as TokenResponse & { error?: string; error_description?: string };
-  if (!res.ok) throw new Error(`Token error: ${body.error ?? res.status} ${body.error_description ?? ''}`);
+  if (!res.ok)
+    throw new Error(`Token error: ${body.error ?? res.status} ${body.error_description ?? ''}`);
   return body;
 }
 
 /** fetch against the sandbox FHIR base with a bearer token. */
-export function fhirFetch(sandbox: Sandbox, token: string | undefined, path: string, init: RequestInit = {}): Promise<Response> {
+export function fhirFetch(
+  sandbox: Sandbox,
+  token: string | undefined,
+  path: string,
+  init: RequestInit = {},
+): Promise<Response> {
   const url = path.startsWith('http') ? path : `${sandbox.fhirBase}/${path.replace(/^\//, '')}`;
   return fetch(url, {
     ...init,
