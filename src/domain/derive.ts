@@ -1,0 +1,174 @@
+/**
+ * deriveAll: the one entry point from a PatientRecord to everything the app
+ * shows. Pure, and it never throws: each step runs guarded, and a failing
+ * step yields an empty result plus a `failures` entry, so one bad module (or
+ * one hostile resource) cannot blank the whole summary.
+ */
+import { computeCoverage, coveringOn, type CoverageSummary, type SupplyOf } from './coverage';
+import { fromDay, type DayNumber } from './dates';
+import { daysSupply } from './dosage';
+import { summariseDrugTests, type DrugTestSummary } from './drugTests';
+import { assessEngagement, medicationDimension, peerDimension, testsDimension, visitsDimension, type DimensionStatus } from './engagement';
+import type { Unreadable } from './evidence';
+import { proposeFollowUps } from './followUps';
+import { classifyOrders } from './medications';
+import { mmeSeriesReport } from './mme';
+import { PARAMETERS } from './parameters';
+import type { MmeSummary, PatientSummary } from './summary-types';
+import { assessTaper, TAPERING_STATES, type TaperSummary } from './taper';
+import type { ClassificationResult, PatientRecord } from './types';
+import { summariseVisits, type VisitSummary } from './visits';
+
+const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object') as T[]) : []);
+
+/** A record with every list present (partial input is normal: a search may have failed). */
+function normalise(record: unknown): PatientRecord {
+  const r = (record && typeof record === 'object' ? record : {}) as Partial<Record<keyof PatientRecord, unknown>>;
+  return {
+    patient: r.patient && typeof r.patient === 'object' ? (r.patient as PatientRecord['patient']) : undefined,
+    medicationRequests: list(r.medicationRequests),
+    medications: list(r.medications),
+    medicationDispenses: list(r.medicationDispenses),
+    conditions: list(r.conditions),
+    encounters: list(r.encounters),
+    observations: list(r.observations),
+    tasks: list(r.tasks),
+    carePlans: list(r.carePlans),
+  };
+}
+
+const safeSupply: SupplyOf = (o) => {
+  try {
+    return daysSupply(o);
+  } catch {
+    return undefined;
+  }
+};
+
+function emptyCoverage(asOf: DayNumber): CoverageSummary {
+  return {
+    asOf,
+    status: 'no-moud',
+    medications: [],
+    daysInTreatment: 0,
+    continuousTreatment: false,
+    pdc: PARAMETERS.coverage.pdcWindowsDays.map((w) => ({ windowDays: w, coveredDays: 0, value: 0, evidence: { rule: 'coverage.pdc', resources: [] } })),
+    gaps: [],
+    segments: [],
+    milestones: [],
+    literatureView: { label: 'Literature view unavailable', gapDays: PARAMETERS.coverage.literatureGapDays, daysSinceStart: 0, discontinuations: [] },
+    timeline: [],
+    supplies: [],
+    unreadable: [],
+    evidence: [],
+  };
+}
+
+export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientSummary {
+  const asOf = Number.isFinite(asOfInput) ? Math.trunc(asOfInput) : 0;
+  const failures: PatientSummary['failures'] = [];
+  const guard = <T>(module: string, fn: () => T, fallback: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      failures.push({ module, message: e instanceof Error ? e.message : String(e) });
+      return fallback();
+    }
+  };
+  const rec = guard('record', () => normalise(record), () => normalise(undefined));
+
+  const classification: ClassificationResult = guard('medications', () => classifyOrders(rec), () => ({ orders: [], unreadable: [] }));
+  const orders = classification.orders;
+
+  const coverage = guard('coverage', () => computeCoverage(orders, rec.medicationDispenses, safeSupply, asOf), () => emptyCoverage(asOf));
+
+  const from = asOf - PARAMETERS.taper.lookbackDays + 1;
+  const mmeReport = guard(
+    'mme',
+    () => mmeSeriesReport(orders, from, asOf),
+    () => undefined,
+  );
+  const mme: MmeSummary = { fromDay: from, toDay: asOf, days: mmeReport?.days ?? [], factorSet: mmeReport ? String(mmeReport.factorSet) : undefined };
+
+  const bupTimeline = coverage.timeline.filter((i) => i.medication.startsWith('buprenorphine') || i.medication === 'moud-buprenorphine');
+  const bupPain = orders.filter((o) => o.category === 'buprenorphine-pain' && o.counted);
+  const drugTests: DrugTestSummary = guard(
+    'drugTests',
+    () =>
+      summariseDrugTests(rec.observations, asOf, (day) => [
+        ...coveringOn(bupTimeline, day, () => true).flatMap((i) => i.sources),
+        ...bupPain.filter((o) => o.start !== undefined && o.start <= day && (safeSupply(o)?.days ?? 0) + o.start > day).map((o) => o.reference),
+      ]),
+    () => ({ asOf, results: [], latestByAnalyte: {}, signals: [], unreadable: [] }),
+  );
+
+  // Taper first without the visit context (visits need to know whether a taper is on).
+  const taperCore: TaperSummary = guard(
+    'taper',
+    () => assessTaper({ series: mme.days, orders, supplyOf: safeSupply, asOf, drugTests }),
+    () => ({ asOf, state: 'unknown', text: 'Taper could not be assessed.', longTermNow: false, longTermInLookback: false, currentMme: null, baselineOrders: [], currentOrders: [], flags: [], evidence: [] }),
+  );
+
+  const inMoud = coverage.status === 'covered' || coverage.status === 'short-gap';
+  const seg = coverage.currentSegment;
+  const visits: VisitSummary = guard(
+    'visits',
+    () =>
+      summariseVisits(rec.encounters, asOf, {
+        startDay: inMoud && seg ? seg.start : undefined,
+        methadoneStart: inMoud && coverage.timeline.some((i) => i.medication.startsWith('methadone') && seg !== undefined && i.start === seg.start),
+        inMoud,
+        longTermOpioid: taperCore.longTermNow,
+        tapering: TAPERING_STATES.has(taperCore.state),
+      }),
+    () => ({ asOf, attended: [], missed: [], upcoming: [], recentMissed: [], recentAcuteCare: [], acuteCareFlag: false, unreadable: [] }),
+  );
+
+  // Re-assess with visits so "ED visit during a taper" can count as an OUD sign.
+  const taper = visits.acuteCareFlag ? guard('taper', () => assessTaper({ series: mme.days, orders, supplyOf: safeSupply, asOf, drugTests, visits }), () => taperCore) : taperCore;
+
+  const moudUnreadable = coverage.unreadable.length;
+  const dim = (name: string, fn: () => DimensionStatus, dimension: DimensionStatus['dimension']): DimensionStatus =>
+    guard(`engagement.${name}`, fn, () => ({ dimension, level: 'no-data', reasons: ['Could not be assessed.'], evidence: [] }));
+  const dimensions = {
+    medication: dim('medication', () => medicationDimension(coverage, asOf, moudUnreadable), 'medication'),
+    visits: dim('visits', () => visitsDimension(visits), 'visits'),
+    tests: dim('tests', () => testsDimension(drugTests), 'tests'),
+    peer: dim('peer', () => peerDimension(rec.tasks, rec.carePlans, asOf), 'peer'),
+  };
+  const engagement = guard(
+    'engagement',
+    () => assessEngagement(dimensions),
+    () => ({ overall: 'Insufficient data' as const, rule: { id: 'error', overall: 'Insufficient data' as const, because: 'Engagement could not be assessed.' }, dimensions, reasons: [], evidence: [] }),
+  );
+
+  const followUps = guard(
+    'followUps',
+    () =>
+      proposeFollowUps({ asOf, coverage, visits, drugTests, taper, medication: dimensions.medication, peer: dimensions.peer, tasks: rec.tasks, carePlans: rec.carePlans }),
+    () => [],
+  );
+
+  const unreadable: Unreadable[] = [
+    ...classification.unreadable,
+    ...coverage.unreadable,
+    ...(mmeReport?.excluded ?? []),
+    ...visits.unreadable,
+    ...drugTests.unreadable,
+  ];
+
+  return {
+    asOf,
+    asOfDate: guard('dates', () => fromDay(asOf), () => ''),
+    orders,
+    coverage,
+    mme,
+    visits,
+    drugTests,
+    taper,
+    engagement,
+    followUps,
+    unreadable,
+    failures,
+  };
+}

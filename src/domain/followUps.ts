@@ -1,0 +1,234 @@
+/**
+ * Proposed peer follow-ups, derived from coverage, visits, tests and taper.
+ * Each has a reason code from the app's CodeSystem, a plain sentence, a FHIR
+ * request priority and a due day. Proposals already handled (a later
+ * completed peer Task with the same reason) are dropped; ones with an open
+ * Task carry its reference so the worklist does not duplicate work.
+ */
+import type { CarePlan, Coding, Task } from 'fhir/r4';
+import type { CoverageSummary } from './coverage';
+import { fromDay, toDay, type DayNumber } from './dates';
+import type { DrugTestSummary } from './drugTests';
+import { medicationWord, isPeerTask, type DimensionStatus } from './engagement';
+import { ref, type Evidence } from './evidence';
+import { followUpReasonCoding } from './followUpCodes';
+import { PARAMETERS } from './parameters';
+import type { TaperSummary } from './taper';
+import type { VisitSummary } from './visits';
+
+const P = PARAMETERS.followUps;
+
+export type RequestPriority = 'routine' | 'urgent' | 'asap' | 'stat';
+const PRIORITY_RANK: Record<RequestPriority, number> = { stat: 0, asap: 1, urgent: 2, routine: 3 };
+
+export interface FollowUp {
+  code: string;
+  reason: Coding;
+  /** One plain sentence: why. */
+  text: string;
+  /** What the peer is asked to do. */
+  action: string;
+  priority: RequestPriority;
+  dueDay: DayNumber;
+  due: string;
+  /** The day the triggering event happened (for de-duplication against Tasks). */
+  triggerDay: DayNumber;
+  /** An open peer Task already covering this reason. */
+  openTask?: string;
+  evidence: Evidence[];
+}
+
+export interface FollowUpInput {
+  asOf: DayNumber;
+  coverage?: CoverageSummary;
+  visits?: VisitSummary;
+  drugTests?: DrugTestSummary;
+  taper?: TaperSummary;
+  medication?: DimensionStatus;
+  peer?: DimensionStatus;
+  tasks?: Task[];
+  carePlans?: CarePlan[];
+}
+
+const ago = (n: number) => (n <= 0 ? 'today' : `${n} day${n === 1 ? '' : 's'} ago`);
+const inDays = (n: number) => (n <= 0 ? 'today' : n === 1 ? 'tomorrow' : `in ${n} days`);
+
+const CLOSED_NOT_DONE = new Set(['cancelled', 'entered-in-error', 'rejected']);
+const DONE = new Set(['completed', 'failed']);
+
+export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
+  const { asOf } = input;
+  const out: FollowUp[] = [];
+  const add = (code: string, p: Omit<FollowUp, 'code' | 'reason' | 'due'>) =>
+    out.push({ code, reason: followUpReasonCoding(code), ...p, dueDay: Math.max(p.dueDay, asOf), due: fromDay(Math.max(p.dueDay, asOf)) });
+
+  const c = input.coverage;
+  const inMoudCare = input.medication ? input.medication.level !== 'not-applicable' && input.medication.level !== 'no-data' : false;
+  if (c) {
+    const word = medicationWord(c);
+    if ((c.status === 'lapsed' || c.status === 'short-gap') && c.runOutDay !== undefined && inMoudCare) {
+      const n = c.daysSinceRunOut ?? 0;
+      add('moud-supply-lapsed', {
+        text: `${word} supply ran out ${ago(n)}.`,
+        action: `Contact within ${P.supplyRanOutContactDays} days; help with a new prescription or any barrier to pick-up.`,
+        priority: 'urgent',
+        dueDay: asOf + P.supplyRanOutContactDays,
+        triggerDay: c.runOutDay,
+        evidence: c.evidence,
+      });
+    }
+    if (c.status === 'covered' && c.runOutDay !== undefined && c.runOutDay - asOf <= P.supplyEndingSoonDays) {
+      const n = c.runOutDay - asOf;
+      add('moud-supply-ending', {
+        text: `${word} supply runs out ${inDays(n)} and no further supply is on record.`,
+        action: 'Check in about the next prescription or injection before it runs out.',
+        priority: 'routine',
+        dueDay: c.runOutDay - 1,
+        triggerDay: asOf,
+        evidence: c.evidence,
+      });
+    }
+    const seg = c.currentSegment;
+    if (seg && (c.status === 'covered' || c.status === 'short-gap') && asOf - seg.start <= P.newStartLookbackDays) {
+      const restart = seg.kind !== 'first-start';
+      add('moud-start', {
+        text: restart ? `Returned to ${word.toLowerCase()} ${ago(asOf - seg.start)}.` : `Started ${word.toLowerCase()} ${ago(asOf - seg.start)}.`,
+        action: 'Early check-in: how the first days are going, side effects, practical barriers.',
+        priority: 'routine',
+        dueDay: seg.start + P.newStartCheckInDays,
+        triggerDay: seg.start,
+        evidence: [seg.evidence],
+      });
+    }
+  }
+
+  for (const s of input.drugTests?.signals ?? []) {
+    if (s.kind === 'overdose-risk')
+      add('overdose-risk-test', {
+        text: s.text,
+        action: `Make sure naloxone is at hand and reach out within ${P.overdoseRiskContactDays} day.`,
+        priority: 'asap',
+        dueDay: asOf + P.overdoseRiskContactDays,
+        triggerDay: s.day,
+        evidence: s.evidence,
+      });
+    if (s.kind === 'buprenorphine-not-detected')
+      add('buprenorphine-not-detected', {
+        text: s.text,
+        action: 'Open a supportive conversation about how the medication is going.',
+        priority: 'routine',
+        dueDay: asOf + P.notDetectedConversationDays,
+        triggerDay: s.day,
+        evidence: s.evidence,
+      });
+  }
+
+  const v = input.visits;
+  if (v?.acuteCareFlag) {
+    const last = v.recentAcuteCare[v.recentAcuteCare.length - 1];
+    if (last)
+      add('acute-care-visit', {
+        text: `${last.classCode === 'EMER' ? 'Emergency department visit' : 'Hospital stay'} ${ago(asOf - last.day)}.`,
+        action: `Contact within ${P.acuteCareContactDays} days of the visit; offer naloxone and support.`,
+        priority: 'urgent',
+        dueDay: last.day + P.acuteCareContactDays,
+        triggerDay: last.day,
+        evidence: v.recentAcuteCare.map((x) => x.evidence),
+      });
+  }
+  if (v?.followUp?.overdue && (inMoudCare || input.taper?.longTermNow)) {
+    const f = v.followUp;
+    add('visit-overdue', {
+      text: v.lastAttended ? `No visit in ${v.daysSinceLastAttended} days; one was due ${ago(f.daysOverdue)}.` : `No visit since the start; one was due ${ago(f.daysOverdue)}.`,
+      action: 'Outreach to help book a visit (transport, phone, telehealth).',
+      priority: 'routine',
+      dueDay: asOf + P.visitOverdueOutreachDays,
+      triggerDay: f.dueDay,
+      evidence: [f.evidence],
+    });
+  }
+  if (v) {
+    const missed = v.recentMissed[v.recentMissed.length - 1];
+    if (missed && !(v.lastAttended && v.lastAttended.day > missed.day))
+      add('missed-visit', {
+        text: `A visit ${ago(asOf - missed.day)} was cancelled or missed.`,
+        action: 'Reach out to reschedule and ask about barriers.',
+        priority: 'routine',
+        dueDay: asOf + P.missedVisitContactDays,
+        triggerDay: missed.day,
+        evidence: [missed.evidence],
+      });
+  }
+
+  const t = input.taper;
+  if (t) {
+    if (t.state === 'tapering-rapid')
+      add('rapid-taper', {
+        text: t.text,
+        action: 'Ask the prescriber to review the pace; peer check-in about withdrawal, pain and mood.',
+        priority: 'urgent',
+        dueDay: asOf + P.rapidTaperReviewDays,
+        triggerDay: t.taperStartDay ?? asOf,
+        evidence: t.evidence,
+      });
+    if (t.state === 'abrupt-discontinuation')
+      add('abrupt-discontinuation', {
+        text: t.text,
+        action: `Contact within ${P.abruptDiscontinuationContactDays} day: naloxone, withdrawal support, prescriber review.`,
+        priority: 'asap',
+        dueDay: asOf + P.abruptDiscontinuationContactDays,
+        triggerDay: t.abruptDay ?? asOf,
+        evidence: t.evidence,
+      });
+    for (const f of t.flags) {
+      if (f.kind === 'oud-signs-during-taper')
+        add('oud-signs-during-taper', {
+          text: f.text,
+          action: 'Offer an evaluation for MOUD and peer recovery support.',
+          priority: 'urgent',
+          dueDay: asOf + P.oudSignsDuringTaperDays,
+          triggerDay: t.taperStartDay ?? asOf,
+          evidence: f.evidence,
+        });
+      if (f.kind === 'no-naloxone')
+        add('naloxone-needed', {
+          text: f.text,
+          action: 'Offer rescue naloxone and show how to use it.',
+          priority: 'routine',
+          dueDay: asOf + P.naloxoneOfferDays,
+          triggerDay: asOf,
+          evidence: f.evidence,
+        });
+    }
+  }
+
+  const peer = input.peer;
+  if (peer && (peer.level === 'serious' || peer.level === 'no-data') && inMoudCare && !out.some((f) => PRIORITY_RANK[f.priority] < PRIORITY_RANK.routine))
+    add('peer-contact-gap', {
+      text: peer.reasons[0] ?? 'No recent peer contact.',
+      action: 'Routine peer check-in.',
+      priority: 'routine',
+      dueDay: asOf + P.peerContactGapDays,
+      triggerDay: asOf,
+      evidence: peer.evidence,
+    });
+
+  return dedupeAgainstTasks(out, input.tasks ?? [], input.carePlans ?? []).sort(
+    (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.dueDay - b.dueDay || a.code.localeCompare(b.code),
+  );
+}
+
+function dedupeAgainstTasks(proposals: FollowUp[], tasks: Task[], carePlans: CarePlan[]): FollowUp[] {
+  const peer = tasks.filter((t) => t && isPeerTask(t, carePlans));
+  const codesOf = (t: Task) => new Set([...(t.reasonCode?.coding ?? []), ...(t.code?.coding ?? [])].map((c) => c?.code).filter(Boolean));
+  const out: FollowUp[] = [];
+  for (const p of proposals) {
+    const same = peer.filter((t) => codesOf(t).has(p.code) && !CLOSED_NOT_DONE.has(String(t.status)));
+    const day = (t: Task) => toDay(t.authoredOn) ?? toDay(t.lastModified);
+    const handled = same.some((t) => t.status === 'completed' && (day(t) ?? -Infinity) >= p.triggerDay);
+    if (handled) continue;
+    const open = same.find((t) => !DONE.has(String(t.status)));
+    out.push(open ? { ...p, openTask: ref(open) } : p);
+  }
+  return out;
+}
