@@ -245,7 +245,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       'permission-user',
       'permission-v1',
       'permission-v2',
-      'authorize-post',
     ],
   };
 
