@@ -41,11 +41,21 @@ export function sessionFromClient(client: Client): Session {
   };
 }
 
+let completing: Promise<Session> | undefined;
+
 /**
  * Completes the launch on index.html. fhirclient exchanges the code (with the
  * PKCE verifier it kept in sessionStorage) and removes code/state from the URL.
+ * One exchange per page load: an authorization code is single-use, and a second
+ * exchange (React StrictMode runs effects twice) makes the server revoke the
+ * tokens of the first.
  */
-export async function completeLaunch(): Promise<Session> {
+export function completeLaunch(): Promise<Session> {
+  completing ??= exchangeCode();
+  return completing;
+}
+
+async function exchangeCode(): Promise<Session> {
   let client: Client;
   try {
     client = await FHIR.oauth2.ready();

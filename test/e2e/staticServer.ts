@@ -21,13 +21,18 @@ export interface StaticApp {
   close(): Promise<void>;
 }
 
-export async function serveApp(distDir: string, config: unknown, port = 0): Promise<StaticApp> {
+/** `config` is read per request, so it can be set once the sandbox's address is known. */
+export async function serveApp(
+  distDir: string,
+  config: () => unknown,
+  port = 0,
+): Promise<StaticApp> {
   const root = resolve(distDir);
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (path === '/smart-config.json') {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
-      res.end(JSON.stringify(config));
+      res.end(JSON.stringify(config()));
       return;
     }
     const file = normalize(join(root, path === '/' ? 'index.html' : path));

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchFromSimulator, startStack, type Stack } from './stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+function clinician() {
+  const user = stack.sandbox.cohort.users.find((u) => u.role === 'clinician');
+  if (!user) throw new Error('cohort has no clinician');
+  return user;
+}
+
+describe('SMART EHR launch against the local sandbox', () => {
+  it('opens from the simulator through a real authorization and shows the chosen patient’s banner', async () => {
+    const patient = stack.sandbox.cohort.patients.find((p) => p.key === 'stable-buprenorphine');
+    expect(patient).toBeDefined();
+    const { page, context } = await stack.newPage();
+    const frame = await launchFromSimulator(stack, page, {
+      patientKey: patient!.key,
+      userId: clinician().id,
+    });
+    const banner = frame.getByRole('region', { name: 'Patient' });
+    await banner.waitFor();
+    expect(await banner.getByRole('heading', { level: 1 }).textContent()).toBe(patient!.name);
+    expect(await banner.textContent()).toMatch(/MRN/);
+    // the code and state were removed from the app's URL, and no patient id is in it
+    const appUrl = new URL(frame.url());
+    expect(appUrl.searchParams.has('code')).toBe(false);
+    expect(frame.url()).not.toContain(patient!.key);
+    expect(stack.foreignRequests).toEqual([]);
+    await context.close();
+  });
+
+  it('does not show a banner when the EHR says it shows its own', async () => {
+    const { page, context } = await stack.newPage();
+    const frame = await launchFromSimulator(stack, page, {
+      patientKey: 'lapsed-supply',
+      userId: clinician().id,
+      needPatientBanner: false,
+    });
+    await frame.getByRole('heading', { name: /Treatment engagement/ }).waitFor();
+    expect(await frame.getByRole('region', { name: 'Patient' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('refuses a launch from an issuer that is not configured, and contacts nothing', async () => {
+    const { page, context } = await stack.newPage();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(
+      `${stack.app.url}/launch.html?iss=${encodeURIComponent('https://ehr.evil.example/fhir')}&launch=abc`,
+    );
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('not one the app is set up for');
+    expect(await alert.textContent()).toContain('https://ehr.evil.example/fhir');
+    expect(requested.filter((u) => new URL(u).hostname.endsWith('evil.example'))).toEqual([]);
+    expect(new URL(page.url()).host).toBe(new URL(stack.app.url).host);
+    await context.close();
+  });
+
+  it('refreshes an expired access token without a new launch', async () => {
+    const { page, context } = await stack.newPage();
+    const frame = await launchFromSimulator(stack, page, {
+      patientKey: 'new-start',
+      userId: clinician().id,
+    });
+    await frame.getByRole('region', { name: 'Patient' }).waitFor();
+    stack.sandbox.expireAllTokens();
+    stack.sandbox.clearRequestLog();
+    // a reload reads the chart again with the (now rejected) token from sessionStorage
+    await frame.evaluate(() => window.location.reload());
+    await frame.getByRole('region', { name: 'Patient' }).waitFor();
+    const statuses = stack.sandbox.requestLog
+      .filter((r) => r.resourceType === 'Patient')
+      .map((r) => r.status);
+    expect(statuses).toContain(401);
+    expect(statuses.at(-1)).toBe(200);
+    expect(await frame.getByRole('alert').count()).toBe(0);
+    await context.close();
+  });
+});
