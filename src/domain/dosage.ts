@@ -186,6 +186,26 @@ export interface DosePlan {
   evidence: Evidence[];
 }
 
+/** The order's ingredients, keeping only well-formed ones (orders may be built by hand). */
+function safeIngredients(order: ClassifiedOrder): Ingredient[] {
+  return arr(order?.ingredients).flatMap((x) => {
+    const o = obj(x);
+    const name = str(o?.['name']);
+    if (!o || !name) return [];
+    const ing: Ingredient = { name };
+    const rxcui = str(o['rxcui']);
+    if (rxcui) ing.rxcui = rxcui;
+    const s = obj(o['strength']);
+    const value = num(s?.['value']);
+    const unit = str(s?.['unit']);
+    if (value !== undefined && value > 0 && unit) {
+      const per = str(s?.['per']);
+      ing.strength = per ? { value, unit, per } : { value, unit };
+    }
+    return [ing];
+  });
+}
+
 /** The ingredient a mass dose ("8 mg") refers to: the opioid one, else the first. */
 function primaryIngredient(ings: Ingredient[]): Ingredient | undefined {
   return (
@@ -214,7 +234,7 @@ function ingredientDoses(
   perDay: number,
   freqText: string,
 ): { ings: IngredientDose[]; unitsPerDay?: number; unitsName?: string; unknown?: string } {
-  const ings = Array.isArray(order.ingredients) ? order.ingredients : [];
+  const ings = safeIngredients(order);
   const kind = unitKind(dose.unit);
   if (kind === 'mass') {
     const p = primaryIngredient(ings);
@@ -307,6 +327,11 @@ function readInstruction(order: ClassifiedOrder, dosage: unknown): InstructionDo
   if (f.prn) flags.push(PRN_FLAG);
   if (!d.unit) flags.push('dose unit not stated: read as units of the product');
   const r = ingredientDoses(order, d, f.perDay, `${fmt(f.perDay)}/day`);
+  if (
+    !r.unknown &&
+    !r.ings.every((i) => Number.isFinite(i.perDay) && Number.isFinite(i.mcgPerHour ?? 0))
+  )
+    return { ingredients: [], flags, unknownReason: 'dose arithmetic out of range' };
   const out: InstructionDose = { perDay: f, dose: d, ingredients: r.ings, flags };
   if (r.unitsPerDay !== undefined) out.unitsPerDay = r.unitsPerDay;
   if (r.unitsName !== undefined) out.unitsName = r.unitsName;
@@ -400,7 +425,8 @@ function quantityFallback(order: ClassifiedOrder, req: Obj, why: string): DoseSt
   const q = dispenseQuantity(req);
   if (!days || !q) return undefined;
   const r = ingredientDoses(order, q, 1 / days, `1/${fmt(days)} days`);
-  if (r.unknown || !r.ings.length) return undefined;
+  if (r.unknown || !r.ings.length || !r.ings.every((i) => Number.isFinite(i.perDay)))
+    return undefined;
   const ings = r.ings.map((i) => ({
     ...i,
     arithmetic: `${i.arithmetic} (quantity ${fmt(q.value)} ${q.unit || 'units'} ÷ ${fmt(days)} days supply)`,
@@ -471,7 +497,7 @@ export function daysSupply(order: ClassifiedOrder): { days: number; rule: string
     if (!req) return undefined;
     const fills = 1 + repeatsOf(req);
     const expected = expectedSupplyDays(req);
-    if (expected) {
+    if (expected && Number.isFinite(expected * fills)) {
       return {
         days: Math.max(1, Math.floor(expected * fills)),
         rule: `supply.expected-duration: ${fmt(expected)} days × (1 + ${fills - 1} repeats)`,
@@ -480,7 +506,7 @@ export function daysSupply(order: ClassifiedOrder): { days: number; rule: string
     const q = dispenseQuantity(req);
     if (q) {
       const days = daysFromQuantity(order, q);
-      if (days !== undefined)
+      if (days !== undefined && Number.isFinite(days * fills))
         return {
           days: Math.max(1, Math.floor(days * fills)),
           rule: `supply.quantity-over-daily-use: ${fmt(q.value)} ${q.unit || 'units'} ÷ daily use = ${fmt(days)} days × (1 + ${fills - 1} repeats)`,

@@ -103,6 +103,14 @@ function stepMme(step: DoseStep, doseForm: string | undefined): Omit<StepMme, 'o
         unknownReason: `${i.name}: the dose (${i.unit}) does not fit the factor basis (${f.basis})`,
       };
     const mme = dose * f.factor;
+    if (!Number.isFinite(mme) || mme < 0)
+      return {
+        ...base,
+        mme: null,
+        ingredients: [],
+        arithmetic: '',
+        unknownReason: `${i.name}: dose arithmetic out of range`,
+      };
     ings.push({
       name: i.name,
       ...(i.rxcui ? { rxcui: i.rxcui } : {}),
