@@ -12,7 +12,7 @@ describe('HEDIS stacking', () => {
     const c = computeCoverage([o1, o2], [], testSupply, D('2024-01-10'));
     expect(c.timeline).toHaveLength(1);
     expect(fromDay(c.timeline[0]!.end)).toBe('2024-01-21');
-    expect(fromDay(c.runOutDay!)).toBe('2024-01-22');
+    expect(fromDay(c.runOutDay!)).toBe('2024-01-21');
   });
 
   it('7 days Jan 1 and 7 days Jan 5 → covered through Jan 14', () => {
@@ -45,7 +45,7 @@ describe('HEDIS stacking', () => {
       ['2024-01-01', '2024-01-07', 'daily-dose'],
       ['2024-01-05', '2024-02-04', 'injection'], // not stacked after the oral supply
     ]);
-    expect(fromDay(c.runOutDay!)).toBe('2024-02-05');
+    expect(fromDay(c.runOutDay!)).toBe('2024-02-04');
     // Jan 1..Jan 10 all covered: union, no double counting.
     expect(c.daysInTreatment).toBe(10);
   });
@@ -86,12 +86,12 @@ describe('gaps, episodes and status', () => {
   });
 
   it('lapsed supply: ran out 10 days ago', () => {
-    // 30 days from day S covers S..S+29; run-out day S+30; asOf = S+40 → 10 days.
+    // 30 days from day S covers S..S+29 (last covered day = run-out day); asOf = S+39 → 10 days.
     const s = D('2024-05-01');
-    const c = computeCoverage([order({ start: s, days: 30 })], [], testSupply, s + 40);
+    const c = computeCoverage([order({ start: s, days: 30 })], [], testSupply, s + 39);
     expect(c.status).toBe('lapsed');
     expect(c.daysSinceRunOut).toBe(10);
-    expect(c.gaps.at(-1)).toMatchObject({ open: true, days: 11, breaksEpisode: true });
+    expect(c.gaps.at(-1)).toMatchObject({ open: true, days: 10, breaksEpisode: true });
     expect(c.daysInTreatment).toBe(0);
     expect(c.milestones[0]!.status).toBe('reached');
     expect(c.milestones[1]!.status).toBe('not-reached');

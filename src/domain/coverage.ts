@@ -101,9 +101,12 @@ export interface CoverageSummary {
   hedisEpisodeStart?: DayNumber;
   /** Covered days from the current segment's start up to asOf. */
   daysInTreatment: number;
-  /** First uncovered day after the current/last supply (projected if in the future). */
+  /**
+   * The day the supply runs out: its LAST covered day (projected if in the
+   * future). "Ran out 10 days ago" = the last covered day was asOf − 10.
+   */
   runOutDay?: DayNumber;
-  /** asOf − runOutDay when the supply has run out; undefined while covered. */
+  /** asOf − runOutDay once the supply has run out (≥1); undefined while covered. */
   daysSinceRunOut?: number;
   /** Whether the current segment has lasted ≥180 days with no 8-day gap. */
   continuousTreatment: boolean;
@@ -433,14 +436,14 @@ export function computeCoverage(
   if (spans.length === 0) status = 'no-moud';
   else if (!lastPast) {
     status = 'not-started';
-    runOutDay = (spans[0] as Span).end + 1;
+    runOutDay = (spans[0] as Span).end;
   } else if (covering) {
     status = 'covered';
-    runOutDay = covering.end + 1;
+    runOutDay = covering.end;
   } else {
-    runOutDay = lastPast.end + 1;
-    daysSinceRunOut = asOf - runOutDay;
-    status = daysSinceRunOut + 1 >= P.gapBreaksEpisodeDays ? 'lapsed' : 'short-gap';
+    runOutDay = lastPast.end;
+    daysSinceRunOut = asOf - runOutDay; // = uncovered days up to and including asOf
+    status = daysSinceRunOut >= P.gapBreaksEpisodeDays ? 'lapsed' : 'short-gap';
   }
   // The current segment only counts as "current" while its gap has not broken it.
   const segmentIsCurrent = current !== undefined && (status === 'covered' || status === 'short-gap');
@@ -454,10 +457,10 @@ export function computeCoverage(
       resources: covering?.sources ?? lastPast?.sources ?? (spans[0] as Span).sources,
       detail:
         status === 'covered'
-          ? `covered through ${fromDay(runOutDay - 1)}; supply projected to run out on ${fromDay(runOutDay)}`
+          ? `covered through ${fromDay(runOutDay)}: supply projected to run out after that day`
           : status === 'not-started'
             ? `first supply starts after ${fromDay(asOf)}`
-            : `last covered day ${fromDay(runOutDay - 1)}; ran out ${daysSinceRunOut} day${daysSinceRunOut === 1 ? '' : 's'} before ${fromDay(asOf)}`,
+            : `last covered day ${fromDay(runOutDay)}; ran out ${daysSinceRunOut} day${daysSinceRunOut === 1 ? '' : 's'} before ${fromDay(asOf)}`,
     });
   }
 

@@ -43,7 +43,7 @@ describe('engagement table', () => {
 
 describe('dimensions', () => {
   it('medication: ran out 10 days ago → serious', () => {
-    const c = computeCoverage([order({ start: asOf - 40, days: 30 })], [], testSupply, asOf);
+    const c = computeCoverage([order({ start: asOf - 39, days: 30 })], [], testSupply, asOf); // last covered asOf−10
     const m = medicationDimension(c, asOf, 0);
     expect(m.level).toBe('serious');
     expect(m.reasons).toEqual(['Buprenorphine supply ran out 10 days ago.']);

@@ -12,6 +12,7 @@ import { ref, type Evidence } from './evidence';
 import { PARAMETERS } from './parameters';
 import type { VisitSummary } from './visits';
 import { FOLLOW_UP_REASON_SYSTEM } from './followUpCodes';
+import { arr, codingsOf } from './safe';
 
 const P = PARAMETERS.engagement;
 
@@ -107,7 +108,7 @@ export function medicationDimension(c: CoverageSummary, asOf: DayNumber, unreada
       evidence: ev,
     };
   }
-  const reasons = [`${word} supply covers today; projected to run out on ${c.runOutDay !== undefined ? fromDay(c.runOutDay) : 'an unknown day'}.`];
+  const reasons = [`${word} supply covers today${c.runOutDay !== undefined ? ` and lasts through ${fromDay(c.runOutDay)}` : ''}.`];
   if (c.daysInTreatment > 0) reasons.push(`${days(c.daysInTreatment)} in treatment since ${c.currentSegment ? fromDay(c.currentSegment.start) : 'the start'}.`);
   if (pdc90 && pdc90.value < P.pdcConcernBelow) {
     reasons.push(`Covered on ${pdc90.coveredDays} of the last 90 days (${Math.round(pdc90.value * 100)}%).`);
@@ -186,14 +187,14 @@ const HCPCS_PEER = 'H0038';
  * CarePlan whose category mentions peer support.
  */
 export function isPeerTask(t: Task, carePlans: CarePlan[]): boolean {
-  const codings = [...(t.reasonCode?.coding ?? []), ...(t.code?.coding ?? [])];
-  if (codings.some((c) => c?.system === PEER_REASON_SYSTEM || c?.code === HCPCS_PEER)) return true;
-  const plans = new Set(
-    carePlans
-      .filter((cp) => cp?.id && (cp.category ?? []).some((cat) => (cat?.coding ?? []).some((c) => /peer/i.test(`${c?.code ?? ''} ${c?.display ?? ''}`)) || /peer/i.test(cat?.text ?? '')))
-      .map((cp) => `CarePlan/${cp.id}`),
-  );
-  return (t.basedOn ?? []).some((b) => typeof b?.reference === 'string' && [...plans].some((p) => b.reference?.endsWith(p)));
+  const codings = [...codingsOf(t.reasonCode), ...codingsOf(t.code)];
+  if (codings.some((c) => c.system === PEER_REASON_SYSTEM || c.code === HCPCS_PEER)) return true;
+  const based = arr(t.basedOn).map((b) => (typeof b?.reference === 'string' ? b.reference : '')).filter(Boolean);
+  if (based.length === 0) return false;
+  const plans = arr(carePlans)
+    .filter((cp) => typeof cp?.id === 'string' && arr(cp.category).some((cat) => codingsOf(cat).some((c) => /peer/i.test(`${String(c.code ?? '')} ${String(c.display ?? '')}`)) || /peer/i.test(String(cat?.text ?? ''))))
+    .map((cp) => `CarePlan/${cp.id}`);
+  return based.some((r) => plans.some((p) => r.endsWith(p)));
 }
 
 function taskDay(t: Task): DayNumber | undefined {
@@ -208,7 +209,7 @@ const OPEN_TASK = new Set(['draft', 'requested', 'received', 'accepted', 'ready'
  * due date are a concern.
  */
 export function peerDimension(tasks: Task[], carePlans: CarePlan[], asOf: DayNumber): DimensionStatus {
-  const peer = tasks.filter((t) => t && isPeerTask(t, carePlans));
+  const peer = arr(tasks).filter((t) => typeof t === 'object' && isPeerTask(t, carePlans));
   if (peer.length === 0) return { dimension: 'peer', level: 'no-data', reasons: ['No peer recovery support on record.'], evidence: [] };
   const dated = peer.map((t) => ({ t, day: taskDay(t) })).filter((x): x is { t: Task; day: number } => x.day !== undefined && x.day <= asOf);
   const lastOf = (status: string) => dated.filter((x) => x.t.status === status).sort((a, b) => b.day - a.day)[0];

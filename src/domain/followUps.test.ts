@@ -11,7 +11,7 @@ import { D, encounter, order, peerTask, testSupply, udsObs } from './test-builde
 const asOf = D('2024-06-30');
 
 describe('follow-ups', () => {
-  const coverage = computeCoverage([order({ start: asOf - 39, days: 30 })], [], testSupply, asOf); // ran out 9 days ago
+  const coverage = computeCoverage([order({ start: asOf - 38, days: 30 })], [], testSupply, asOf); // last covered day asOf−9: ran out 9 days ago
   const medication = medicationDimension(coverage, asOf, 0);
 
   it('supply ran out → urgent, due in 2 days, reason from the app CodeSystem', () => {

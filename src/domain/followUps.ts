@@ -13,6 +13,7 @@ import { medicationWord, isPeerTask, type DimensionStatus } from './engagement';
 import { ref, type Evidence } from './evidence';
 import { followUpReasonCoding } from './followUpCodes';
 import { PARAMETERS } from './parameters';
+import { arr, codingsOf } from './safe';
 import type { TaperSummary } from './taper';
 import type { VisitSummary } from './visits';
 
@@ -77,13 +78,13 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
         evidence: c.evidence,
       });
     }
-    if (c.status === 'covered' && c.runOutDay !== undefined && c.runOutDay - asOf <= P.supplyEndingSoonDays) {
-      const n = c.runOutDay - asOf;
+    if (c.status === 'covered' && c.runOutDay !== undefined && c.runOutDay - asOf < P.supplyEndingSoonDays) {
+      const n = c.runOutDay - asOf + 1; // first day without medication
       add('moud-supply-ending', {
         text: `${word} supply runs out ${inDays(n)} and no further supply is on record.`,
         action: 'Check in about the next prescription or injection before it runs out.',
         priority: 'routine',
-        dueDay: c.runOutDay - 1,
+        dueDay: c.runOutDay,
         triggerDay: asOf,
         evidence: c.evidence,
       });
@@ -219,8 +220,8 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
 }
 
 function dedupeAgainstTasks(proposals: FollowUp[], tasks: Task[], carePlans: CarePlan[]): FollowUp[] {
-  const peer = tasks.filter((t) => t && isPeerTask(t, carePlans));
-  const codesOf = (t: Task) => new Set([...(t.reasonCode?.coding ?? []), ...(t.code?.coding ?? [])].map((c) => c?.code).filter(Boolean));
+  const peer = arr(tasks).filter((t) => typeof t === 'object' && isPeerTask(t, carePlans));
+  const codesOf = (t: Task) => new Set([...codingsOf(t.reasonCode), ...codingsOf(t.code)].map((c) => c.code).filter((c): c is string => typeof c === 'string'));
   const out: FollowUp[] = [];
   for (const p of proposals) {
     const same = peer.filter((t) => codesOf(t).has(p.code) && !CLOSED_NOT_DONE.has(String(t.status)));
