@@ -11,9 +11,10 @@
  * is broken but no new one opens). `hedisEpisodeStart` keeps the HEDIS view.
  */
 import type { MedicationDispense } from 'fhir/r4';
-import { fromDay, toDay, type DayNumber } from './dates';
+import type { DayNumber } from './dates';
 import { ref, type Evidence, type Unreadable } from './evidence';
 import { PARAMETERS } from './parameters';
+import { dayOfText, iso } from './safe';
 import type { ClassifiedOrder, MoudProduct } from './types';
 
 const P = PARAMETERS.coverage;
@@ -212,7 +213,7 @@ export function supplyEvents(
       if (!COUNTED_DISPENSE.has(String(d.status))) {
         continue; // cancelled / declined / entered-in-error / preparation: nothing handed over
       }
-      const day = toDay(d.whenHandedOver) ?? toDay(d.whenPrepared);
+      const day = dayOfText(d.whenHandedOver) ?? dayOfText(d.whenPrepared);
       const days = dispenseDays(d) ?? supply?.days;
       if (day === undefined || days === undefined) {
         unreadable.push({ reference: r, reason: 'dispense without a handover date or days supply' });
@@ -229,7 +230,7 @@ export function supplyEvents(
         evidence: {
           rule: dispenseDays(d) !== undefined ? 'coverage.dispense-days-supply' : 'coverage.dispense-order-supply',
           resources: [r, order.reference],
-          detail: `${days} days handed over on ${fromDay(day)}`,
+          detail: `${days} days handed over on ${iso(day)}`,
         },
       });
     }
@@ -249,7 +250,7 @@ export function supplyEvents(
       day: order.start,
       days: supply.days,
       sources: [order.reference],
-      evidence: { rule: `coverage.order-supply.${supply.rule}`, resources: [order.reference], detail: `${supply.days} days from ${fromDay(order.start)}` },
+      evidence: { rule: `coverage.order-supply.${supply.rule}`, resources: [order.reference], detail: `${supply.days} days from ${iso(order.start)}` },
     });
   }
   return { events, unreadable };
@@ -287,7 +288,7 @@ export function stack(events: SupplyEvent[]): CoveredInterval[] {
         // Same medication overlapping or adjacent: stack end to end.
         cur.end += e.days;
         cur.sources.push(...e.sources);
-        cur.evidence.push({ ...e.evidence, detail: `${e.evidence.detail ?? ''}; stacked after the previous supply, covered through ${fromDay(cur.end)}` });
+        cur.evidence.push({ ...e.evidence, detail: `${e.evidence.detail ?? ''}; stacked after the previous supply, covered through ${iso(cur.end)}` });
       } else {
         if (cur) out.push(cur);
         cur = {
@@ -354,7 +355,7 @@ function gapBetween(prevEnd: DayNumber, nextStart: DayNumber, asOf: DayNumber, o
     evidence: {
       rule: days >= P.gapBreaksEpisodeDays ? 'coverage.gap-8-days' : 'coverage.gap-allowed',
       resources: sources,
-      detail: `${days} uncovered day${days === 1 ? '' : 's'} from ${fromDay(start)} to ${fromDay(end)}${open ? ` (still open on ${fromDay(asOf)})` : ''}; ${P.gapBreaksEpisodeDays}+ days breaks an episode`,
+      detail: `${days} uncovered day${days === 1 ? '' : 's'} from ${iso(start)} to ${iso(end)}${open ? ` (still open on ${iso(asOf)})` : ''}; ${P.gapBreaksEpisodeDays}+ days breaks an episode`,
     },
   };
 }
@@ -418,10 +419,10 @@ export function computeCoverage(
         resources: [...new Set(s.sources)],
         detail:
           kind === 'first-start'
-            ? `first MOUD supply on record on ${fromDay(s.start)}`
+            ? `first MOUD supply on record on ${iso(s.start)}`
             : kind === 'new-episode'
-              ? `restarted on ${fromDay(s.start)} after ${s.gapBefore} MOUD-free days (≥${P.newEpisodeWashoutDays}: new HEDIS episode)`
-              : `resumed on ${fromDay(s.start)} after ${s.gapBefore} uncovered days (${P.gapBreaksEpisodeDays}–${P.newEpisodeWashoutDays - 1}: episode broken, not a new HEDIS episode)`,
+              ? `restarted on ${iso(s.start)} after ${s.gapBefore} MOUD-free days (≥${P.newEpisodeWashoutDays}: new HEDIS episode)`
+              : `resumed on ${iso(s.start)} after ${s.gapBefore} uncovered days (${P.gapBreaksEpisodeDays}–${P.newEpisodeWashoutDays - 1}: episode broken, not a new HEDIS episode)`,
       },
     };
   });
@@ -457,10 +458,10 @@ export function computeCoverage(
       resources: covering?.sources ?? lastPast?.sources ?? (spans[0] as Span).sources,
       detail:
         status === 'covered'
-          ? `covered through ${fromDay(runOutDay)}: supply projected to run out after that day`
+          ? `covered through ${iso(runOutDay)}: supply projected to run out after that day`
           : status === 'not-started'
-            ? `first supply starts after ${fromDay(asOf)}`
-            : `last covered day ${fromDay(runOutDay)}; ran out ${daysSinceRunOut} day${daysSinceRunOut === 1 ? '' : 's'} before ${fromDay(asOf)}`,
+            ? `first supply starts after ${iso(asOf)}`
+            : `last covered day ${iso(runOutDay)}; ran out ${daysSinceRunOut} day${daysSinceRunOut === 1 ? '' : 's'} before ${iso(asOf)}`,
     });
   }
 
@@ -475,7 +476,7 @@ export function computeCoverage(
       evidence: {
         rule: 'coverage.pdc',
         resources: [...new Set(spans.filter((s) => s.end >= from && s.start <= asOf).flatMap((s) => s.sources))],
-        detail: `${coveredDays} of ${windowDays} days covered (${fromDay(from)} to ${fromDay(asOf)})`,
+        detail: `${coveredDays} of ${windowDays} days covered (${iso(from)} to ${iso(asOf)})`,
       },
     };
   });
@@ -497,7 +498,7 @@ export function computeCoverage(
         rule: `coverage.retention-${days}`,
         resources: current?.evidence.resources ?? [],
         detail: current
-          ? `${segmentSpan} day${segmentSpan === 1 ? '' : 's'} without an ${P.gapBreaksEpisodeDays}-day gap since ${fromDay(current.start)}`
+          ? `${segmentSpan} day${segmentSpan === 1 ? '' : 's'} without an ${P.gapBreaksEpisodeDays}-day gap since ${iso(current.start)}`
           : 'no MOUD treatment on record',
       },
     };

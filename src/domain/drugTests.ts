@@ -6,9 +6,10 @@
  */
 import type { CodeableConcept, Observation, ObservationReferenceRange, Quantity } from 'fhir/r4';
 import { LOINC_SYSTEM, UDS_GROUPS_OF_LOINC, type UdsAnalyteGroup } from '../../fhir-profiles/generated/codes';
-import { fromDay, toDay, type DayNumber } from './dates';
+import type { DayNumber } from './dates';
 import { ref, type Evidence, type Unreadable } from './evidence';
 import { PARAMETERS } from './parameters';
+import { dayOfText, iso } from './safe';
 
 const P = PARAMETERS.drugTests;
 
@@ -152,13 +153,13 @@ function loincsOf(cc: CodeableConcept | undefined): string[] {
 function analytesOf(cc: CodeableConcept | undefined): { loinc: string; analytes: UdsAnalyteGroup[] } | undefined {
   for (const code of loincsOf(cc)) {
     const groups = UDS_GROUPS_OF_LOINC.get(code);
-    if (groups && groups.length) return { loinc: code, analytes: [...groups] };
+    if (groups && groups.length) return { loinc: code, analytes: groups as UdsAnalyteGroup[] };
   }
   return undefined;
 }
 
 function obsDay(o: Observation): DayNumber | undefined {
-  return toDay(o.effectiveDateTime) ?? toDay(o.effectivePeriod?.start) ?? toDay(o.effectiveInstant) ?? toDay(o.issued);
+  return dayOfText(o.effectiveDateTime) ?? dayOfText(o.effectivePeriod?.start) ?? dayOfText(o.effectiveInstant) ?? dayOfText(o.issued);
 }
 
 /** Read every drug-test Observation (and drug-test components of panels). Non-UDS observations are skipped. */
@@ -168,10 +169,14 @@ export function readDrugTests(observations: Observation[]): { results: DrugTestR
   for (const o of Array.isArray(observations) ? observations : []) {
     if (!o || typeof o !== 'object') continue;
     const r = ref({ resourceType: 'Observation', id: o.id });
-    const sources: { src: ResultSource; where: string }[] = [];
-    sources.push({ src: o, where: '' });
-    for (const [i, c] of (Array.isArray(o.component) ? o.component : []).entries()) if (c) sources.push({ src: c, where: ` component ${i + 1}` });
-    const uds = sources.map((s) => ({ ...s, a: analytesOf(s.src.code) })).filter((s) => s.a !== undefined);
+    const uds: { src: ResultSource; where: string; a: { loinc: string; analytes: UdsAnalyteGroup[] } }[] = [];
+    const main = analytesOf(o.code);
+    if (main) uds.push({ src: o, where: '', a: main });
+    if (Array.isArray(o.component))
+      o.component.forEach((c, i) => {
+        const a = c && typeof c === 'object' ? analytesOf(c.code) : undefined;
+        if (a) uds.push({ src: c, where: ` component ${i + 1}`, a });
+      });
     if (uds.length === 0) continue;
     if (IGNORED_STATUS.has(String(o.status))) continue;
     const day = obsDay(o);
@@ -180,7 +185,7 @@ export function readDrugTests(observations: Observation[]): { results: DrugTestR
       continue;
     }
     for (const s of uds) {
-      const a = s.a as { loinc: string; analytes: UdsAnalyteGroup[] };
+      const a = s.a;
       const n = normaliseResult(s.src, a.analytes);
       results.push({
         reference: r,
@@ -192,7 +197,7 @@ export function readDrugTests(observations: Observation[]): { results: DrugTestR
         evidence: {
           rule: `drug-tests.${n.readFrom}`,
           resources: [r],
-          detail: `LOINC ${a.loinc}${s.where} (${a.analytes.join(', ')}) on ${fromDay(day)}: ${n.result.replace('-', ' ')} from ${n.detail}`,
+          detail: `LOINC ${a.loinc}${s.where} (${a.analytes.join(', ')}) on ${iso(day)}: ${n.result.replace('-', ' ')} from ${n.detail}`,
         },
       });
     }
@@ -239,7 +244,7 @@ export function summariseDrugTests(observations: Observation[], asOf: DayNumber,
     if (prescribed.length > 0) {
       const ago = asOf - bup.day;
       const when = ago === 0 ? 'today' : `${ago} day${ago === 1 ? '' : 's'} ago`;
-      const rx: Evidence = { rule: 'drug-tests.buprenorphine-prescribed', resources: prescribed, detail: `buprenorphine prescribed and covering ${fromDay(bup.day)}` };
+      const rx: Evidence = { rule: 'drug-tests.buprenorphine-prescribed', resources: prescribed, detail: `buprenorphine prescribed and covering ${iso(bup.day)}` };
       signals.push(
         bup.result === 'detected'
           ? { kind: 'buprenorphine-consistent', day: bup.day, text: `Buprenorphine detected ${when}, as prescribed.`, analytes: ['buprenorphine'], evidence: [bup.evidence, rx] }

@@ -6,13 +6,13 @@
  */
 import type { CarePlan, Task } from 'fhir/r4';
 import type { CoverageSummary } from './coverage';
-import { fromDay, toDay, type DayNumber } from './dates';
+import type { DayNumber } from './dates';
 import type { DrugTestSummary } from './drugTests';
 import { ref, type Evidence } from './evidence';
 import { PARAMETERS } from './parameters';
 import type { VisitSummary } from './visits';
 import { FOLLOW_UP_REASON_SYSTEM } from './followUpCodes';
-import { arr, codingsOf } from './safe';
+import { arr, codingsOf, dayOfText, iso } from './safe';
 
 const P = PARAMETERS.engagement;
 
@@ -96,9 +96,9 @@ export function medicationDimension(c: CoverageSummary, asOf: DayNumber, unreada
       : { dimension: 'medication', level: 'not-applicable', reasons: ['No MOUD on record.'], evidence: ev };
   }
   if (c.status === 'lapsed' && last !== undefined && asOf - last > 180)
-    return { dimension: 'medication', level: 'not-applicable', reasons: [`No MOUD supply since ${fromDay(last)}.`], evidence: ev };
+    return { dimension: 'medication', level: 'not-applicable', reasons: [`No MOUD supply since ${iso(last)}.`], evidence: ev };
   if (c.status === 'not-started')
-    return { dimension: 'medication', level: 'good', reasons: [`${word} is prescribed and starts on ${fromDay(c.timeline[0]?.start ?? asOf)}.`], evidence: ev };
+    return { dimension: 'medication', level: 'good', reasons: [`${word} is prescribed and starts on ${iso(c.timeline[0]?.start ?? asOf)}.`], evidence: ev };
   if (c.status === 'lapsed' || c.status === 'short-gap') {
     const n = c.daysSinceRunOut ?? 0;
     return {
@@ -108,8 +108,8 @@ export function medicationDimension(c: CoverageSummary, asOf: DayNumber, unreada
       evidence: ev,
     };
   }
-  const reasons = [`${word} supply covers today${c.runOutDay !== undefined ? ` and lasts through ${fromDay(c.runOutDay)}` : ''}.`];
-  if (c.daysInTreatment > 0) reasons.push(`${days(c.daysInTreatment)} in treatment since ${c.currentSegment ? fromDay(c.currentSegment.start) : 'the start'}.`);
+  const reasons = [`${word} supply covers today${c.runOutDay !== undefined ? ` and lasts through ${iso(c.runOutDay)}` : ''}.`];
+  if (c.daysInTreatment > 0) reasons.push(`${days(c.daysInTreatment)} in treatment since ${c.currentSegment ? iso(c.currentSegment.start) : 'the start'}.`);
   if (pdc90 && pdc90.value < P.pdcConcernBelow) {
     reasons.push(`Covered on ${pdc90.coveredDays} of the last 90 days (${Math.round(pdc90.value * 100)}%).`);
     return { dimension: 'medication', level: 'concern', reasons, evidence: [...ev, pdc90.evidence] };
@@ -155,7 +155,7 @@ export function visitsDimension(v: VisitSummary): DimensionStatus {
   }
   if (v.nextPlanned) {
     evidence.push(v.nextPlanned.evidence);
-    reasons.push(`Next visit planned on ${fromDay(v.nextPlanned.day)}.`);
+    reasons.push(`Next visit planned on ${iso(v.nextPlanned.day)}.`);
   }
   return { dimension: 'visits', level, reasons, evidence };
 }
@@ -198,7 +198,7 @@ export function isPeerTask(t: Task, carePlans: CarePlan[]): boolean {
 }
 
 function taskDay(t: Task): DayNumber | undefined {
-  return toDay(t.executionPeriod?.end) ?? toDay(t.lastModified) ?? toDay(t.authoredOn);
+  return dayOfText(t.executionPeriod?.end) ?? dayOfText(t.lastModified) ?? dayOfText(t.authoredOn);
 }
 
 const OPEN_TASK = new Set(['draft', 'requested', 'received', 'accepted', 'ready', 'in-progress', 'on-hold']);
@@ -215,13 +215,13 @@ export function peerDimension(tasks: Task[], carePlans: CarePlan[], asOf: DayNum
   const lastOf = (status: string) => dated.filter((x) => x.t.status === status).sort((a, b) => b.day - a.day)[0];
   const completed = lastOf('completed');
   const attempt = lastOf('failed');
-  const overdue = peer.filter((t) => OPEN_TASK.has(String(t.status)) && (toDay(t.restriction?.period?.end) ?? Infinity) < asOf);
+  const overdue = peer.filter((t) => OPEN_TASK.has(String(t.status)) && (dayOfText(t.restriction?.period?.end) ?? Infinity) < asOf);
   const evidence: Evidence[] = [];
   const reasons: string[] = [];
   let level: Level;
   if (completed) {
     const n = asOf - completed.day;
-    evidence.push({ rule: 'engagement.peer.last-contact', resources: [ref(completed.t)], detail: `completed on ${fromDay(completed.day)}` });
+    evidence.push({ rule: 'engagement.peer.last-contact', resources: [ref(completed.t)], detail: `completed on ${iso(completed.day)}` });
     reasons.push(`Last peer contact ${ago(n)}.`);
     level = n <= P.peerContactCurrentDays ? 'good' : n <= P.peerContactStaleDays ? 'concern' : 'serious';
   } else {
@@ -229,7 +229,7 @@ export function peerDimension(tasks: Task[], carePlans: CarePlan[], asOf: DayNum
     level = 'concern';
   }
   if (attempt && (!completed || attempt.day > completed.day)) {
-    evidence.push({ rule: 'engagement.peer.attempt', resources: [ref(attempt.t)], detail: `not reached on ${fromDay(attempt.day)}` });
+    evidence.push({ rule: 'engagement.peer.attempt', resources: [ref(attempt.t)], detail: `not reached on ${iso(attempt.day)}` });
     reasons.push(`Peer tried to reach out ${ago(asOf - attempt.day)} and could not connect.`);
     if (level === 'good') level = 'concern';
   }

@@ -7,13 +7,13 @@
  */
 import type { CarePlan, Coding, Task } from 'fhir/r4';
 import type { CoverageSummary } from './coverage';
-import { fromDay, toDay, type DayNumber } from './dates';
+import type { DayNumber } from './dates';
 import type { DrugTestSummary } from './drugTests';
 import { medicationWord, isPeerTask, type DimensionStatus } from './engagement';
 import { ref, type Evidence } from './evidence';
 import { followUpReasonCoding } from './followUpCodes';
 import { PARAMETERS } from './parameters';
-import { arr, codingsOf } from './safe';
+import { arr, codingsOf, dayOfText, iso } from './safe';
 import type { TaperSummary } from './taper';
 import type { VisitSummary } from './visits';
 
@@ -61,7 +61,7 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
   const { asOf } = input;
   const out: FollowUp[] = [];
   const add = (code: string, p: Omit<FollowUp, 'code' | 'reason' | 'due'>) =>
-    out.push({ code, reason: followUpReasonCoding(code), ...p, dueDay: Math.max(p.dueDay, asOf), due: fromDay(Math.max(p.dueDay, asOf)) });
+    out.push({ code, reason: followUpReasonCoding(code), ...p, dueDay: Math.max(p.dueDay, asOf), due: iso(Math.max(p.dueDay, asOf)) });
 
   const c = input.coverage;
   const inMoudCare = input.medication ? input.medication.level !== 'not-applicable' && input.medication.level !== 'no-data' : false;
@@ -225,7 +225,7 @@ function dedupeAgainstTasks(proposals: FollowUp[], tasks: Task[], carePlans: Car
   const out: FollowUp[] = [];
   for (const p of proposals) {
     const same = peer.filter((t) => codesOf(t).has(p.code) && !CLOSED_NOT_DONE.has(String(t.status)));
-    const day = (t: Task) => toDay(t.authoredOn) ?? toDay(t.lastModified);
+    const day = (t: Task) => dayOfText(t.authoredOn) ?? dayOfText(t.lastModified);
     const handled = same.some((t) => t.status === 'completed' && (day(t) ?? -Infinity) >= p.triggerDay);
     if (handled) continue;
     const open = same.find((t) => !DONE.has(String(t.status)));

@@ -4,3 +4,32 @@ export const codingsOf = (cc: unknown): { system?: unknown; code?: unknown; disp
   const c = cc && typeof cc === 'object' ? (cc as { coding?: unknown }).coding : undefined;
   return Array.isArray(c) ? c.filter((x): x is { system?: unknown; code?: unknown; display?: unknown } => x !== null && typeof x === 'object') : [];
 };
+
+import { fromDay, toDay, type DayNumber } from './dates';
+
+// Memoised day conversions: the engine converts the same few thousand days
+// many times; Date formatting dominated the heavy-patient profile.
+const isoCache = new Map<DayNumber, string>();
+export function iso(day: DayNumber): string {
+  let s = isoCache.get(day);
+  if (s === undefined) {
+    s = fromDay(day);
+    if (isoCache.size > 50_000) isoCache.clear();
+    isoCache.set(day, s);
+  }
+  return s;
+}
+const FULL_DATE = /^\d{4}-\d{2}-\d{2}/;
+const dayCache = new Map<string, DayNumber | undefined>();
+/** toDay, cached by the calendar-date prefix (toDay reads nothing after it). */
+export function dayOfText(value: unknown): DayNumber | undefined {
+  if (typeof value !== 'string') return undefined;
+  const t = value.trim();
+  if (!FULL_DATE.test(t)) return toDay(t);
+  const key = t.slice(0, 10);
+  if (dayCache.has(key)) return dayCache.get(key);
+  const d = toDay(t);
+  if (dayCache.size > 50_000) dayCache.clear();
+  dayCache.set(key, d);
+  return d;
+}

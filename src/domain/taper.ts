@@ -16,10 +16,10 @@
  *   be at least `abruptMinFallOfBaselinePct` of baseline (unconfirmed parameter).
  */
 import type { DayNumber } from './dates';
-import { fromDay } from './dates';
 import type { DrugTestSummary } from './drugTests';
 import type { Evidence } from './evidence';
 import { PARAMETERS } from './parameters';
+import { iso } from './safe';
 import type { ClassifiedOrder, MmeDay } from './types';
 import type { SupplyOf } from './coverage';
 import type { VisitSummary } from './visits';
@@ -100,7 +100,7 @@ export function activeOn(o: ClassifiedOrder, day: DayNumber, supplyOf: SupplyOf)
 }
 
 export function assessTaper(input: TaperInput): TaperSummary {
-  const { asOf, supplyOf } = input;
+  const { asOf } = input;
   const L = P.lookbackDays;
   const from = asOf - L + 1;
   const val = new Float64Array(L).fill(0);
@@ -194,7 +194,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
     evidence.push({
       rule: 'taper.baseline',
       resources: baselineOrders,
-      detail: `baseline ${round1(baseline)} MME/day: highest 30-day mean while on long-term opioids (30 days to ${fromDay(from + baselineIdx)})`,
+      detail: `baseline ${round1(baseline)} MME/day: highest 30-day mean while on long-term opioids (30 days to ${iso(from + baselineIdx)})`,
     });
     // Abrupt discontinuation: latest qualifying fall in the last `abruptStateDays`, still in effect today.
     const suffixMax = new Float64Array(L + 1);
@@ -211,7 +211,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
         evidence.push({
           rule: 'taper.abrupt-discontinuation',
           resources: allRefs(i - P.abruptWindowDays, i),
-          detail: `MME/day fell from ${round1(prevMax)} to ${round1(val[i]!)} within ${P.abruptWindowDays} days on ${fromDay(from + i)}, after long-term use`,
+          detail: `MME/day fell from ${round1(prevMax)} to ${round1(val[i]!)} within ${P.abruptWindowDays} days on ${iso(from + i)}, after long-term use`,
         });
       }
     }
@@ -221,7 +221,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
       text = "Today's MME/day cannot be worked out; see the reasons on the medication list.";
     } else if (abruptDay !== undefined) {
       state = 'abrupt-discontinuation';
-      text = `Opioid dose stopped or more than halved within a week on ${fromDay(abruptDay)}, after long-term use. Tolerance is lost within about a week: offer naloxone.`;
+      text = `Opioid dose stopped or more than halved within a week on ${iso(abruptDay)}, after long-term use. Tolerance is lost within about a week: offer naloxone.`;
     } else if (current === 0) {
       state = 'completed';
       text = `Taper completed: no opioid analgesic today (baseline ${round1(baseline)} MME/day).`;
@@ -251,7 +251,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
         evidence.push({
           rule: 'taper.pace',
           resources: allRefs(last - 30, last),
-          detail: `${round1(baseline)} → ${round1(current)} MME/day; last 30 days ${round1(recent)}%, since ${fromDay(taperStartDay)} ${round1(overall)}% of baseline per 30 days`,
+          detail: `${round1(baseline)} → ${round1(current)} MME/day; last 30 days ${round1(recent)}%, since ${iso(taperStartDay)} ${round1(overall)}% of baseline per 30 days`,
         });
         if (flat >= P.pauseMinDays) {
           state = 'paused';
@@ -290,7 +290,7 @@ function taperFlags(s: TaperSummary, input: TaperInput): TaperFlag[] {
   const orders = Array.isArray(input.orders) ? input.orders.filter((o) => o && o.counted) : [];
   const flags: TaperFlag[] = [];
   const cur = s.currentMme ?? 0;
-  const curEv: Evidence = { rule: 'taper.current-mme', resources: s.currentOrders, detail: `${round1(cur)} MME/day on ${fromDay(asOf)}` };
+  const curEv: Evidence = { rule: 'taper.current-mme', resources: s.currentOrders, detail: `${round1(cur)} MME/day on ${iso(asOf)}` };
   if (cur >= P.highMme) flags.push({ kind: 'mme-50', text: `${round1(cur)} MME/day (≥${P.highMme}): offer naloxone; reassess before any increase.`, evidence: [curEv] });
   if (cur >= P.veryHighMme) flags.push({ kind: 'mme-90', text: `${round1(cur)} MME/day (≥${P.veryHighMme}).`, evidence: [curEv] });
 
@@ -362,7 +362,7 @@ export function earlyRefills(orders: ClassifiedOrder[], supplyOf: SupplyOf, asOf
         out.push({
           rule: 'taper.oud-sign.early-refill',
           resources: [prev.o.reference, next.o.reference],
-          detail: `${next.o.display} refilled on ${fromDay(next.start)}, ${early} days before the previous supply ran out`,
+          detail: `${next.o.display} refilled on ${iso(next.start)}, ${early} days before the previous supply ran out`,
         });
     }
   }

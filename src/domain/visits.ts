@@ -4,9 +4,10 @@
  * interval check.
  */
 import type { Encounter } from 'fhir/r4';
-import { fromDay, toDay, type DayNumber } from './dates';
+import type { DayNumber } from './dates';
 import { ref, type Evidence, type Unreadable } from './evidence';
 import { PARAMETERS } from './parameters';
+import { dayOfText, iso } from './safe';
 
 const P = PARAMETERS.visits;
 
@@ -67,7 +68,7 @@ export interface VisitSummary {
 }
 
 function encounterDay(e: Encounter): DayNumber | undefined {
-  return toDay(e.period?.start) ?? toDay(e.period?.end);
+  return dayOfText(e.period?.start) ?? dayOfText(e.period?.end);
 }
 
 function classCodes(e: Encounter): string[] {
@@ -116,7 +117,7 @@ export function classifyVisits(encounters: Encounter[], asOf: DayNumber): Omit<V
       status,
       classCode,
       acuteCare,
-      evidence: { rule: `visits.${kind}`, resources: [r], detail: `${status} ${classCode ?? ''} encounter on ${fromDay(day)}`.replace(/\s+/g, ' ') },
+      evidence: { rule: `visits.${kind}`, resources: [r], detail: `${status} ${classCode ?? ''} encounter on ${iso(day)}`.replace(/\s+/g, ' ') },
     };
     if (kind === 'attended') attended.push(v);
     else if (kind === 'missed') missed.push(v);
@@ -186,7 +187,7 @@ export function followUpCheck(visits: Pick<VisitSummary, 'attended' | 'lastAtten
     evidence: {
       rule: `visits.follow-up.${c.rule}`,
       resources,
-      detail: `visit due within ${c.interval} days of ${fromDay(c.from)} (by ${fromDay(c.dueDay)})${c.overdue ? `: ${c.daysOverdue} days overdue` : c.met ? ': met' : ''}`,
+      detail: `visit due within ${c.interval} days of ${iso(c.from)} (by ${iso(c.dueDay)})${c.overdue ? `: ${c.daysOverdue} days overdue` : c.met ? ': met' : ''}`,
     },
   };
 }
