@@ -56,6 +56,10 @@ export function completeLaunch(): Promise<Session> {
 }
 
 async function exchangeCode(): Promise<Session> {
+  // A public client has no secret: it names itself with client_id when it
+  // refreshes (RFC 6749 §3.2.1). Servers such as oidc-provider and Keycloak
+  // refuse a refresh without it; fhirclient leaves it out unless told.
+  FHIR.oauth2.settings.refreshTokenWithClientId = true;
   let client: Client;
   try {
     client = await FHIR.oauth2.ready();

@@ -63,24 +63,47 @@ describe('SMART EHR launch against the local sandbox', () => {
     expect(new URL(page.url()).host).toBe(new URL(stack.app.url).host);
     await context.close();
   });
+});
 
-  it('refreshes an expired access token without a new launch', async () => {
-    const { page, context } = await stack.newPage();
-    const frame = await launchFromSimulator(stack, page, {
+describe('an access token that expires during use', () => {
+  const TTL_SECONDS = 12;
+  let short: Stack;
+  beforeAll(async () => {
+    short = await startStack({ accessTokenTtlSeconds: TTL_SECONDS });
+  });
+  afterAll(async () => {
+    await short?.close();
+  });
+
+  it('is refreshed without a new launch, and the chart still loads', async () => {
+    const { page, context } = await short.newPage();
+    const user = short.sandbox.cohort.users.find((u) => u.role === 'clinician')!;
+    const frame = await launchFromSimulator(short, page, {
       patientKey: 'new-start',
-      userId: clinician().id,
+      userId: user.id,
     });
     await frame.getByRole('region', { name: 'Patient' }).waitFor();
-    stack.sandbox.expireAllTokens();
-    stack.sandbox.clearRequestLog();
-    // a reload reads the chart again with the (now rejected) token from sessionStorage
-    await frame.evaluate(() => window.location.reload());
+    const tokenNow = () =>
+      frame.evaluate(() => {
+        const key = JSON.parse(sessionStorage.getItem('SMART_KEY') ?? '""') as string;
+        const state = JSON.parse(sessionStorage.getItem(key) ?? '{}') as {
+          tokenResponse?: { access_token?: string };
+        };
+        return state.tokenResponse?.access_token ?? '';
+      });
+    const first = await tokenNow();
+    // let the token really expire at the server
+    await new Promise((r) => setTimeout(r, (TTL_SECONDS + 1) * 1000));
+    short.sandbox.clearRequestLog();
+    await Promise.all([frame.waitForNavigation(), frame.evaluate(() => window.location.reload())]);
     await frame.getByRole('region', { name: 'Patient' }).waitFor();
-    const statuses = stack.sandbox.requestLog
+    const patientReads = short.sandbox.requestLog
       .filter((r) => r.resourceType === 'Patient')
       .map((r) => r.status);
-    expect(statuses).toContain(401);
-    expect(statuses.at(-1)).toBe(200);
+    expect(patientReads).toEqual([200]);
+    const second = await tokenNow();
+    expect(second).not.toBe('');
+    expect(second).not.toBe(first);
     expect(await frame.getByRole('alert').count()).toBe(0);
     await context.close();
   });

@@ -3,8 +3,8 @@
  * app served as static files, and headless Chromium. Launches go through the
  * simulator page exactly as a person would use it.
  */
-import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index';
 import { launchBrowser } from './browser';
 import { serveApp, type StaticApp } from './staticServer';
@@ -19,13 +19,11 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-const DIST = resolve(import.meta.dirname, '../../dist');
-
 export async function startStack(
   options: Omit<SandboxOptions, 'port' | 'appLaunchUrl' | 'redirectUris'> = {},
 ): Promise<Stack> {
   let config: unknown = {};
-  const app = await serveApp(DIST, () => config);
+  const app = await serveApp(inject('distDir'), () => config);
   const sandbox = await startSandbox({
     ...options,
     port: 0,
