@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -18,6 +19,7 @@ export default tseslint.config(
   },
   {
     files: ['scripts/**', 'test/**', '**/*.test.{ts,tsx}'],
+    languageOptions: { globals: globals.node },
     rules: { 'no-console': 'off' },
   },
   {

@@ -33,8 +33,21 @@ for (const scale of [1, 4, 16]) {
   results.push({ scale, resources: p.resources.length, ms: median(times) });
 }
 
-console.log('deriveAll on the heavy patient (median of %d runs after %d warm-up runs)', RUNS, WARMUP);
-for (const r of results) console.log(`  ${String(r.scale).padStart(2)}×  ${String(r.resources).padStart(6)} resources  ${r.ms.toFixed(2).padStart(8)} ms`);
-const [one, four, sixteen] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
-console.log(`growth: 4×/1× = ${(four.ms / one.ms).toFixed(2)} (linear ≈ 4), 16×/4× = ${(sixteen.ms / four.ms).toFixed(2)} (linear ≈ 4), 16×/1× = ${(sixteen.ms / one.ms).toFixed(2)} (linear ≈ 16)`);
+console.log(
+  'deriveAll on the heavy patient (median of %d runs after %d warm-up runs)',
+  RUNS,
+  WARMUP,
+);
+for (const r of results)
+  console.log(
+    `  ${String(r.scale).padStart(2)}×  ${String(r.resources).padStart(6)} resources  ${r.ms.toFixed(2).padStart(8)} ms`,
+  );
+const [one, four, sixteen] = results as [
+  (typeof results)[0],
+  (typeof results)[0],
+  (typeof results)[0],
+];
+console.log(
+  `growth: 4×/1× = ${(four.ms / one.ms).toFixed(2)} (linear ≈ 4), 16×/4× = ${(sixteen.ms / four.ms).toFixed(2)} (linear ≈ 4), 16×/1× = ${(sixteen.ms / one.ms).toFixed(2)} (linear ≈ 16)`,
+);
 console.log(`goal ≤20 ms at 1×: ${one.ms <= 20 ? 'met' : 'NOT met'}`);

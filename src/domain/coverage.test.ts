@@ -28,7 +28,12 @@ describe('HEDIS stacking', () => {
   it('the same via MedicationDispense (dispense beats the request, anchored at whenHandedOver)', () => {
     const o1 = order({ id: 'a', start: D('2023-12-28'), days: 30 });
     const o2 = order({ id: 'b', start: D('2023-12-28'), days: 30 });
-    const c = computeCoverage([o1, o2], [dispense('d1', 'a', jan1, 7), dispense('d2', 'b', jan1, 14)], testSupply, D('2024-01-10'));
+    const c = computeCoverage(
+      [o1, o2],
+      [dispense('d1', 'a', jan1, 7), dispense('d2', 'b', jan1, 14)],
+      testSupply,
+      D('2024-01-10'),
+    );
     expect(fromDay(c.timeline[0]!.start)).toBe('2024-01-01');
     expect(fromDay(c.timeline[0]!.end)).toBe('2024-01-21');
     expect(c.timeline[0]!.sources).toContain('MedicationDispense/d1');
@@ -36,7 +41,15 @@ describe('HEDIS stacking', () => {
 
   it('oral buprenorphine Jan 1 ×7 and injection Jan 5 ×31 are counted separately, then unioned', () => {
     const c = computeCoverage(
-      [order({ start: jan1, days: 7 }), order({ start: D('2024-01-05'), days: 31, product: 'buprenorphine-er-monthly', display: 'Sublocade' })],
+      [
+        order({ start: jan1, days: 7 }),
+        order({
+          start: D('2024-01-05'),
+          days: 31,
+          product: 'buprenorphine-er-monthly',
+          display: 'Sublocade',
+        }),
+      ],
       [],
       testSupply,
       D('2024-01-10'),
@@ -52,7 +65,12 @@ describe('HEDIS stacking', () => {
 
   it('ignores cancelled dispenses and falls back to the request', () => {
     const o = order({ id: 'a', start: jan1, days: 7 });
-    const c = computeCoverage([o], [dispense('d1', 'a', jan1, 28, 'cancelled')], testSupply, D('2024-01-03'));
+    const c = computeCoverage(
+      [o],
+      [dispense('d1', 'a', jan1, 28, 'cancelled')],
+      testSupply,
+      D('2024-01-03'),
+    );
     expect(fromDay(c.timeline[0]!.end)).toBe('2024-01-07');
   });
 });
@@ -60,13 +78,23 @@ describe('HEDIS stacking', () => {
 describe('gaps, episodes and status', () => {
   it('a gap of 7 days does not break an episode; 8 days does', () => {
     // Jan 1–7 covered, gap Jan 8–14 (7 days), Jan 15–21 covered.
-    const c7 = computeCoverage([order({ start: jan1, days: 7 }), order({ start: D('2024-01-15'), days: 7 })], [], testSupply, D('2024-01-20'));
+    const c7 = computeCoverage(
+      [order({ start: jan1, days: 7 }), order({ start: D('2024-01-15'), days: 7 })],
+      [],
+      testSupply,
+      D('2024-01-20'),
+    );
     expect(c7.gaps).toHaveLength(1);
     expect(c7.gaps[0]!.days).toBe(7);
     expect(c7.gaps[0]!.breaksEpisode).toBe(false);
     expect(c7.segments).toHaveLength(1);
     // Jan 1–7 covered, gap Jan 8–15 (8 days), Jan 16 restart.
-    const c8 = computeCoverage([order({ start: jan1, days: 7 }), order({ start: D('2024-01-16'), days: 7 })], [], testSupply, D('2024-01-20'));
+    const c8 = computeCoverage(
+      [order({ start: jan1, days: 7 }), order({ start: D('2024-01-16'), days: 7 })],
+      [],
+      testSupply,
+      D('2024-01-20'),
+    );
     expect(c8.gaps[0]!.days).toBe(8);
     expect(c8.gaps[0]!.breaksEpisode).toBe(true);
     expect(c8.segments.map((s) => s.kind)).toEqual(['first-start', 'resumed-after-gap']);
@@ -78,7 +106,12 @@ describe('gaps, episodes and status', () => {
 
   it('31 MOUD-free days open a new HEDIS episode', () => {
     // Jan 1–7 covered, Jan 8–Feb 7 free (31 days), restart Feb 8.
-    const c = computeCoverage([order({ start: jan1, days: 7 }), order({ start: D('2024-02-08'), days: 7 })], [], testSupply, D('2024-02-09'));
+    const c = computeCoverage(
+      [order({ start: jan1, days: 7 }), order({ start: D('2024-02-08'), days: 7 })],
+      [],
+      testSupply,
+      D('2024-02-09'),
+    );
     expect(c.gaps[0]!.days).toBe(31);
     expect(c.segments[1]!.kind).toBe('new-episode');
     expect(fromDay(c.hedisEpisodeStart!)).toBe('2024-02-08');
@@ -117,7 +150,12 @@ describe('gaps, episodes and status', () => {
   });
 
   it('no MOUD → no-moud; unreadable orders are reported', () => {
-    const c = computeCoverage([order({ start: undefined, days: 7 }), order({ start: jan1 })], [], testSupply, jan1);
+    const c = computeCoverage(
+      [order({ start: undefined, days: 7 }), order({ start: jan1 })],
+      [],
+      testSupply,
+      jan1,
+    );
     expect(c.status).toBe('no-moud');
     expect(c.unreadable).toHaveLength(2);
   });

@@ -132,7 +132,11 @@ export interface CoverageSummary {
 }
 
 export function isMoud(order: ClassifiedOrder): boolean {
-  return order.category === 'moud-buprenorphine' || order.category === 'moud-methadone' || order.category === 'moud-naltrexone';
+  return (
+    order.category === 'moud-buprenorphine' ||
+    order.category === 'moud-methadone' ||
+    order.category === 'moud-naltrexone'
+  );
 }
 
 export function formOf(product: MoudProduct | undefined): CoverageForm {
@@ -166,7 +170,8 @@ function prescriptionIds(d: MedicationDispense): string[] {
 
 function dispenseDays(d: MedicationDispense): number | undefined {
   const q = d.daysSupply;
-  if (!q || typeof q.value !== 'number' || !Number.isFinite(q.value) || q.value <= 0) return undefined;
+  if (!q || typeof q.value !== 'number' || !Number.isFinite(q.value) || q.value <= 0)
+    return undefined;
   const unit = (q.code ?? q.unit ?? 'd').toLowerCase();
   if (unit === 'd' || unit.startsWith('day')) return Math.round(q.value);
   if (unit === 'wk' || unit.startsWith('week')) return Math.round(q.value * 7);
@@ -216,7 +221,10 @@ export function supplyEvents(
       const day = dayOfText(d.whenHandedOver) ?? dayOfText(d.whenPrepared);
       const days = dispenseDays(d) ?? supply?.days;
       if (day === undefined || days === undefined) {
-        unreadable.push({ reference: r, reason: 'dispense without a handover date or days supply' });
+        unreadable.push({
+          reference: r,
+          reason: 'dispense without a handover date or days supply',
+        });
         continue;
       }
       usedDispense = true;
@@ -228,7 +236,10 @@ export function supplyEvents(
         days,
         sources: [r, order.reference],
         evidence: {
-          rule: dispenseDays(d) !== undefined ? 'coverage.dispense-days-supply' : 'coverage.dispense-order-supply',
+          rule:
+            dispenseDays(d) !== undefined
+              ? 'coverage.dispense-days-supply'
+              : 'coverage.dispense-order-supply',
           resources: [r, order.reference],
           detail: `${days} days handed over on ${iso(day)}`,
         },
@@ -236,11 +247,17 @@ export function supplyEvents(
     }
     if (usedDispense) continue;
     if (order.start === undefined) {
-      unreadable.push({ reference: order.reference, reason: 'MOUD order without a start date (boundsPeriod, authoredOn, validityPeriod)' });
+      unreadable.push({
+        reference: order.reference,
+        reason: 'MOUD order without a start date (boundsPeriod, authoredOn, validityPeriod)',
+      });
       continue;
     }
     if (!supply) {
-      unreadable.push({ reference: order.reference, reason: 'MOUD order whose days supply cannot be worked out' });
+      unreadable.push({
+        reference: order.reference,
+        reason: 'MOUD order whose days supply cannot be worked out',
+      });
       continue;
     }
     events.push({
@@ -250,13 +267,20 @@ export function supplyEvents(
       day: order.start,
       days: supply.days,
       sources: [order.reference],
-      evidence: { rule: `coverage.order-supply.${supply.rule}`, resources: [order.reference], detail: `${supply.days} days from ${iso(order.start)}` },
+      evidence: {
+        rule: `coverage.order-supply.${supply.rule}`,
+        resources: [order.reference],
+        detail: `${supply.days} days from ${iso(order.start)}`,
+      },
     });
   }
   return { events, unreadable };
 }
 
-function safeSupply(supplyOf: SupplyOf, order: ClassifiedOrder): { days: number; rule: string } | undefined {
+function safeSupply(
+  supplyOf: SupplyOf,
+  order: ClassifiedOrder,
+): { days: number; rule: string } | undefined {
   try {
     const s = supplyOf(order);
     if (!s || !Number.isFinite(s.days) || s.days <= 0) return undefined;
@@ -288,7 +312,10 @@ export function stack(events: SupplyEvent[]): CoveredInterval[] {
         // Same medication overlapping or adjacent: stack end to end.
         cur.end += e.days;
         cur.sources.push(...e.sources);
-        cur.evidence.push({ ...e.evidence, detail: `${e.evidence.detail ?? ''}; stacked after the previous supply, covered through ${iso(cur.end)}` });
+        cur.evidence.push({
+          ...e.evidence,
+          detail: `${e.evidence.detail ?? ''}; stacked after the previous supply, covered through ${iso(cur.end)}`,
+        });
       } else {
         if (cur) out.push(cur);
         cur = {
@@ -317,7 +344,9 @@ interface Span {
 }
 
 /** Union of intervals (any medication); adjacent days join. Input sorted by start. */
-export function union(intervals: { start: DayNumber; end: DayNumber; sources: string[] }[]): Span[] {
+export function union(
+  intervals: { start: DayNumber; end: DayNumber; sources: string[] }[],
+): Span[] {
   const sorted = [...intervals].sort((a, b) => a.start - b.start);
   const out: Span[] = [];
   for (const i of sorted) {
@@ -341,7 +370,13 @@ export function coveredDaysIn(spans: Span[], from: DayNumber, to: DayNumber): nu
   return n;
 }
 
-function gapBetween(prevEnd: DayNumber, nextStart: DayNumber, asOf: DayNumber, open: boolean, sources: string[]): CoverageGap {
+function gapBetween(
+  prevEnd: DayNumber,
+  nextStart: DayNumber,
+  asOf: DayNumber,
+  open: boolean,
+  sources: string[],
+): CoverageGap {
   const start = prevEnd + 1;
   const end = nextStart - 1;
   const days = end - start + 1;
@@ -361,15 +396,20 @@ function gapBetween(prevEnd: DayNumber, nextStart: DayNumber, asOf: DayNumber, o
 }
 
 /** Segments of coverage separated by gaps of at least `breakDays`. */
-function segmentsOf(spans: Span[], breakDays: number): { start: DayNumber; lastCovered: DayNumber; gapBefore?: number; sources: string[] }[] {
-  const out: { start: DayNumber; lastCovered: DayNumber; gapBefore?: number; sources: string[] }[] = [];
+function segmentsOf(
+  spans: Span[],
+  breakDays: number,
+): { start: DayNumber; lastCovered: DayNumber; gapBefore?: number; sources: string[] }[] {
+  const out: { start: DayNumber; lastCovered: DayNumber; gapBefore?: number; sources: string[] }[] =
+    [];
   for (const s of spans) {
     const last = out[out.length - 1];
     const gap = last ? s.start - last.lastCovered - 1 : undefined;
     if (last && gap !== undefined && gap < breakDays) {
       last.lastCovered = Math.max(last.lastCovered, s.end);
       last.sources.push(...s.sources);
-    } else out.push({ start: s.start, lastCovered: s.end, gapBefore: gap, sources: [...s.sources] });
+    } else
+      out.push({ start: s.start, lastCovered: s.end, gapBefore: gap, sources: [...s.sources] });
   }
   return out;
 }
@@ -408,7 +448,11 @@ export function computeCoverage(
   const rawSegments = segmentsOf(pastSpans, P.gapBreaksEpisodeDays);
   const segments: TreatmentSegment[] = rawSegments.map((s, i) => {
     const kind: SegmentKind =
-      i === 0 ? 'first-start' : (s.gapBefore ?? 0) >= P.newEpisodeWashoutDays ? 'new-episode' : 'resumed-after-gap';
+      i === 0
+        ? 'first-start'
+        : (s.gapBefore ?? 0) >= P.newEpisodeWashoutDays
+          ? 'new-episode'
+          : 'resumed-after-gap';
     return {
       start: s.start,
       lastCovered: s.lastCovered,
@@ -447,8 +491,10 @@ export function computeCoverage(
     status = daysSinceRunOut >= P.gapBreaksEpisodeDays ? 'lapsed' : 'short-gap';
   }
   // The current segment only counts as "current" while its gap has not broken it.
-  const segmentIsCurrent = current !== undefined && (status === 'covered' || status === 'short-gap');
-  const daysInTreatment = segmentIsCurrent && current ? coveredDaysIn(pastSpans, current.start, asOf) : 0;
+  const segmentIsCurrent =
+    current !== undefined && (status === 'covered' || status === 'short-gap');
+  const daysInTreatment =
+    segmentIsCurrent && current ? coveredDaysIn(pastSpans, current.start, asOf) : 0;
   const segmentSpan = current ? Math.min(current.lastCovered, asOf) - current.start + 1 : 0;
   const continuousTreatment = segmentIsCurrent && segmentSpan >= P.continuousTreatmentDays;
 
@@ -475,7 +521,11 @@ export function computeCoverage(
       value,
       evidence: {
         rule: 'coverage.pdc',
-        resources: [...new Set(spans.filter((s) => s.end >= from && s.start <= asOf).flatMap((s) => s.sources))],
+        resources: [
+          ...new Set(
+            spans.filter((s) => s.end >= from && s.start <= asOf).flatMap((s) => s.sources),
+          ),
+        ],
         detail: `${coveredDays} of ${windowDays} days covered (${iso(from)} to ${iso(asOf)})`,
       },
     };
@@ -516,7 +566,15 @@ export function computeCoverage(
     discontinuations: gaps.filter((g) => g.literatureDiscontinuation),
   };
 
-  const medications = [...new Set(timeline.filter((t) => (covering ? t.start <= asOf && t.end >= asOf : lastPast ? t.end === lastPast.end : true)).map((t) => t.display))];
+  const medications = [
+    ...new Set(
+      timeline
+        .filter((t) =>
+          covering ? t.start <= asOf && t.end >= asOf : lastPast ? t.end === lastPast.end : true,
+        )
+        .map((t) => t.display),
+    ),
+  ];
 
   return {
     asOf,
@@ -541,6 +599,10 @@ export function computeCoverage(
 }
 
 /** Days covered by any MOUD of a given category on a day (for "while prescribed" checks). */
-export function coveringOn(timeline: CoveredInterval[], day: DayNumber, predicate: (i: CoveredInterval) => boolean): CoveredInterval[] {
+export function coveringOn(
+  timeline: CoveredInterval[],
+  day: DayNumber,
+  predicate: (i: CoveredInterval) => boolean,
+): CoveredInterval[] {
   return timeline.filter((i) => i.start <= day && i.end >= day && predicate(i));
 }

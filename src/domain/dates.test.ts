@@ -18,13 +18,17 @@ describe('toDay / fromDay', () => {
     const before = toDay('2024-03-10T01:30:00-05:00')!;
     const after = toDay('2024-03-10T03:30:00-04:00')!;
     expect(after).toBe(before);
-    expect(daysBetween(toDay('2024-03-09T23:30:00-05:00')!, toDay('2024-03-11T00:30:00-04:00')!)).toBe(2);
+    expect(
+      daysBetween(toDay('2024-03-09T23:30:00-05:00')!, toDay('2024-03-11T00:30:00-04:00')!),
+    ).toBe(2);
     // A 23-hour day still counts as one day.
     expect(daysBetween(toDay('2024-03-10')!, toDay('2024-03-11')!)).toBe(1);
   });
 
   it('DST fall-back (25-hour day) counts as one day', () => {
-    expect(daysBetween(toDay('2024-11-03T00:30:00-04:00')!, toDay('2024-11-04T00:30:00-05:00')!)).toBe(1);
+    expect(
+      daysBetween(toDay('2024-11-03T00:30:00-04:00')!, toDay('2024-11-04T00:30:00-05:00')!),
+    ).toBe(1);
   });
 
   it('is independent of the process time zone', () => {
@@ -47,10 +51,14 @@ describe('toDay / fromDay', () => {
 
   it('property: fromDay ∘ toDay round-trips and addDays agrees with daysBetween', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -100_000, max: 100_000 }), fc.integer({ min: -5000, max: 5000 }), (d, n) => {
-        expect(toDay(fromDay(d))).toBe(d);
-        expect(daysBetween(d, addDays(d, n))).toBe(n);
-      }),
+      fc.property(
+        fc.integer({ min: -100_000, max: 100_000 }),
+        fc.integer({ min: -5000, max: 5000 }),
+        (d, n) => {
+          expect(toDay(fromDay(d))).toBe(d);
+          expect(daysBetween(d, addDays(d, n))).toBe(n);
+        },
+      ),
     );
   });
 

@@ -8,7 +8,14 @@ import { computeCoverage, coveringOn, type CoverageSummary, type SupplyOf } from
 import { fromDay, type DayNumber } from './dates';
 import { daysSupply } from './dosage';
 import { summariseDrugTests, type DrugTestSummary } from './drugTests';
-import { assessEngagement, medicationDimension, peerDimension, testsDimension, visitsDimension, type DimensionStatus } from './engagement';
+import {
+  assessEngagement,
+  medicationDimension,
+  peerDimension,
+  testsDimension,
+  visitsDimension,
+  type DimensionStatus,
+} from './engagement';
 import type { Unreadable } from './evidence';
 import { proposeFollowUps } from './followUps';
 import { classifyOrders } from './medications';
@@ -19,13 +26,19 @@ import { assessTaper, TAPERING_STATES, type TaperSummary } from './taper';
 import type { ClassificationResult, PatientRecord } from './types';
 import { summariseVisits, type VisitSummary } from './visits';
 
-const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object') as T[]) : []);
+const list = <T>(v: unknown): T[] =>
+  Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object') as T[]) : [];
 
 /** A record with every list present (partial input is normal: a search may have failed). */
 function normalise(record: unknown): PatientRecord {
-  const r = (record && typeof record === 'object' ? record : {}) as Partial<Record<keyof PatientRecord, unknown>>;
+  const r = (record && typeof record === 'object' ? record : {}) as Partial<
+    Record<keyof PatientRecord, unknown>
+  >;
   return {
-    patient: r.patient && typeof r.patient === 'object' ? (r.patient as PatientRecord['patient']) : undefined,
+    patient:
+      r.patient && typeof r.patient === 'object'
+        ? (r.patient as PatientRecord['patient'])
+        : undefined,
     medicationRequests: list(r.medicationRequests),
     medications: list(r.medications),
     medicationDispenses: list(r.medicationDispenses),
@@ -52,11 +65,21 @@ function emptyCoverage(asOf: DayNumber): CoverageSummary {
     medications: [],
     daysInTreatment: 0,
     continuousTreatment: false,
-    pdc: PARAMETERS.coverage.pdcWindowsDays.map((w) => ({ windowDays: w, coveredDays: 0, value: 0, evidence: { rule: 'coverage.pdc', resources: [] } })),
+    pdc: PARAMETERS.coverage.pdcWindowsDays.map((w) => ({
+      windowDays: w,
+      coveredDays: 0,
+      value: 0,
+      evidence: { rule: 'coverage.pdc', resources: [] },
+    })),
     gaps: [],
     segments: [],
     milestones: [],
-    literatureView: { label: 'Literature view unavailable', gapDays: PARAMETERS.coverage.literatureGapDays, daysSinceStart: 0, discontinuations: [] },
+    literatureView: {
+      label: 'Literature view unavailable',
+      gapDays: PARAMETERS.coverage.literatureGapDays,
+      daysSinceStart: 0,
+      discontinuations: [],
+    },
     timeline: [],
     supplies: [],
     unreadable: [],
@@ -75,12 +98,24 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
       return fallback();
     }
   };
-  const rec = guard('record', () => normalise(record), () => normalise(undefined));
+  const rec = guard(
+    'record',
+    () => normalise(record),
+    () => normalise(undefined),
+  );
 
-  const classification: ClassificationResult = guard('medications', () => classifyOrders(rec), () => ({ orders: [], unreadable: [] }));
+  const classification: ClassificationResult = guard(
+    'medications',
+    () => classifyOrders(rec),
+    () => ({ orders: [], unreadable: [] }),
+  );
   const orders = classification.orders;
 
-  const coverage = guard('coverage', () => computeCoverage(orders, rec.medicationDispenses, safeSupply, asOf), () => emptyCoverage(asOf));
+  const coverage = guard(
+    'coverage',
+    () => computeCoverage(orders, rec.medicationDispenses, safeSupply, asOf),
+    () => emptyCoverage(asOf),
+  );
 
   const from = asOf - PARAMETERS.taper.lookbackDays + 1;
   const mmeReport = guard(
@@ -88,16 +123,28 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
     () => mmeSeriesReport(orders, from, asOf),
     () => undefined,
   );
-  const mme: MmeSummary = { fromDay: from, toDay: asOf, days: mmeReport?.days ?? [], factorSet: mmeReport ? String(mmeReport.factorSet) : undefined };
+  const mme: MmeSummary = {
+    fromDay: from,
+    toDay: asOf,
+    days: mmeReport?.days ?? [],
+    factorSet: mmeReport ? String(mmeReport.factorSet) : undefined,
+  };
 
-  const bupTimeline = coverage.timeline.filter((i) => i.medication.startsWith('buprenorphine') || i.medication === 'moud-buprenorphine');
+  const bupTimeline = coverage.timeline.filter(
+    (i) => i.medication.startsWith('buprenorphine') || i.medication === 'moud-buprenorphine',
+  );
   const bupPain = orders.filter((o) => o.category === 'buprenorphine-pain' && o.counted);
   const drugTests: DrugTestSummary = guard(
     'drugTests',
     () =>
       summariseDrugTests(rec.observations, asOf, (day) => [
         ...coveringOn(bupTimeline, day, () => true).flatMap((i) => i.sources),
-        ...bupPain.filter((o) => o.start !== undefined && o.start <= day && (safeSupply(o)?.days ?? 0) + o.start > day).map((o) => o.reference),
+        ...bupPain
+          .filter(
+            (o) =>
+              o.start !== undefined && o.start <= day && (safeSupply(o)?.days ?? 0) + o.start > day,
+          )
+          .map((o) => o.reference),
       ]),
     () => ({ asOf, results: [], latestByAnalyte: {}, signals: [], unreadable: [] }),
   );
@@ -106,7 +153,18 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
   const taperCore: TaperSummary = guard(
     'taper',
     () => assessTaper({ series: mme.days, orders, supplyOf: safeSupply, asOf, drugTests }),
-    () => ({ asOf, state: 'unknown', text: 'Taper could not be assessed.', longTermNow: false, longTermInLookback: false, currentMme: null, baselineOrders: [], currentOrders: [], flags: [], evidence: [] }),
+    () => ({
+      asOf,
+      state: 'unknown',
+      text: 'Taper could not be assessed.',
+      longTermNow: false,
+      longTermInLookback: false,
+      currentMme: null,
+      baselineOrders: [],
+      currentOrders: [],
+      flags: [],
+      evidence: [],
+    }),
   );
 
   const inMoud = coverage.status === 'covered' || coverage.status === 'short-gap';
@@ -116,22 +174,56 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
     () =>
       summariseVisits(rec.encounters, asOf, {
         startDay: inMoud && seg ? seg.start : undefined,
-        methadoneStart: inMoud && coverage.timeline.some((i) => i.medication.startsWith('methadone') && seg !== undefined && i.start === seg.start),
+        methadoneStart:
+          inMoud &&
+          coverage.timeline.some(
+            (i) =>
+              i.medication.startsWith('methadone') && seg !== undefined && i.start === seg.start,
+          ),
         inMoud,
         longTermOpioid: taperCore.longTermNow,
         tapering: TAPERING_STATES.has(taperCore.state),
       }),
-    () => ({ asOf, attended: [], missed: [], upcoming: [], recentMissed: [], recentAcuteCare: [], acuteCareFlag: false, unreadable: [] }),
+    () => ({
+      asOf,
+      attended: [],
+      missed: [],
+      upcoming: [],
+      recentMissed: [],
+      recentAcuteCare: [],
+      acuteCareFlag: false,
+      unreadable: [],
+    }),
   );
 
   // Re-assess with visits so "ED visit during a taper" can count as an OUD sign.
-  const taper = visits.acuteCareFlag ? guard('taper', () => assessTaper({ series: mme.days, orders, supplyOf: safeSupply, asOf, drugTests, visits }), () => taperCore) : taperCore;
+  const taper = visits.acuteCareFlag
+    ? guard(
+        'taper',
+        () =>
+          assessTaper({ series: mme.days, orders, supplyOf: safeSupply, asOf, drugTests, visits }),
+        () => taperCore,
+      )
+    : taperCore;
 
   const moudUnreadable = coverage.unreadable.length;
-  const dim = (name: string, fn: () => DimensionStatus, dimension: DimensionStatus['dimension']): DimensionStatus =>
-    guard(`engagement.${name}`, fn, () => ({ dimension, level: 'no-data', reasons: ['Could not be assessed.'], evidence: [] }));
+  const dim = (
+    name: string,
+    fn: () => DimensionStatus,
+    dimension: DimensionStatus['dimension'],
+  ): DimensionStatus =>
+    guard(`engagement.${name}`, fn, () => ({
+      dimension,
+      level: 'no-data',
+      reasons: ['Could not be assessed.'],
+      evidence: [],
+    }));
   const dimensions = {
-    medication: dim('medication', () => medicationDimension(coverage, asOf, moudUnreadable), 'medication'),
+    medication: dim(
+      'medication',
+      () => medicationDimension(coverage, asOf, moudUnreadable),
+      'medication',
+    ),
     visits: dim('visits', () => visitsDimension(visits), 'visits'),
     tests: dim('tests', () => testsDimension(drugTests), 'tests'),
     peer: dim('peer', () => peerDimension(rec.tasks, rec.carePlans, asOf), 'peer'),
@@ -139,13 +231,33 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
   const engagement = guard(
     'engagement',
     () => assessEngagement(dimensions),
-    () => ({ overall: 'Insufficient data' as const, rule: { id: 'error', overall: 'Insufficient data' as const, because: 'Engagement could not be assessed.' }, dimensions, reasons: [], evidence: [] }),
+    () => ({
+      overall: 'Insufficient data' as const,
+      rule: {
+        id: 'error',
+        overall: 'Insufficient data' as const,
+        because: 'Engagement could not be assessed.',
+      },
+      dimensions,
+      reasons: [],
+      evidence: [],
+    }),
   );
 
   const followUps = guard(
     'followUps',
     () =>
-      proposeFollowUps({ asOf, coverage, visits, drugTests, taper, medication: dimensions.medication, peer: dimensions.peer, tasks: rec.tasks, carePlans: rec.carePlans }),
+      proposeFollowUps({
+        asOf,
+        coverage,
+        visits,
+        drugTests,
+        taper,
+        medication: dimensions.medication,
+        peer: dimensions.peer,
+        tasks: rec.tasks,
+        carePlans: rec.carePlans,
+      }),
     () => [],
   );
 
@@ -159,7 +271,11 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
 
   return {
     asOf,
-    asOfDate: guard('dates', () => fromDay(asOf), () => ''),
+    asOfDate: guard(
+      'dates',
+      () => fromDay(asOf),
+      () => '',
+    ),
     orders,
     coverage,
     mme,

@@ -11,20 +11,52 @@ const none = () => [];
 const shapes: [string, Parameters<typeof udsObs>[3], string][] = [
   ['valueString pos', { valueString: 'Positive' }, 'detected'],
   ['valueString neg', { valueString: 'neg' }, 'not-detected'],
-  ['SNOMED detected', { valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260373001' }] } }, 'detected'],
-  ['SNOMED not detected', { valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260415000' }] } }, 'not-detected'],
-  ['LOINC LA11882-0', { valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA11882-0' }] } }, 'detected'],
-  ['LOINC LA11883-8', { valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA11883-8' }] } }, 'not-detected'],
-  ['LOINC LA6576-8', { valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA6576-8' }] } }, 'detected'],
-  ['LOINC LA6577-6', { valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA6577-6' }] } }, 'not-detected'],
+  [
+    'SNOMED detected',
+    { valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260373001' }] } },
+    'detected',
+  ],
+  [
+    'SNOMED not detected',
+    { valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260415000' }] } },
+    'not-detected',
+  ],
+  [
+    'LOINC LA11882-0',
+    { valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA11882-0' }] } },
+    'detected',
+  ],
+  [
+    'LOINC LA11883-8',
+    { valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA11883-8' }] } },
+    'not-detected',
+  ],
+  [
+    'LOINC LA6576-8',
+    { valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA6576-8' }] } },
+    'detected',
+  ],
+  [
+    'LOINC LA6577-6',
+    { valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA6577-6' }] } },
+    'not-detected',
+  ],
   ['interpretation POS', { interpretation: [{ coding: [{ code: 'POS' }] }] }, 'detected'],
   ['interpretation NEG', { interpretation: [{ coding: [{ code: 'NEG' }] }] }, 'not-detected'],
   ['interpretation DET', { interpretation: [{ coding: [{ code: 'DET' }] }] }, 'detected'],
   ['interpretation ND', { interpretation: [{ coding: [{ code: 'ND' }] }] }, 'not-detected'],
   ['interpretation A', { interpretation: [{ coding: [{ code: 'A' }] }] }, 'detected'],
   ['interpretation N', { interpretation: [{ coding: [{ code: 'N' }] }] }, 'not-detected'],
-  ['numeric above range', { valueQuantity: { value: 12, unit: 'ng/mL' }, referenceRange: [{ high: { value: 5 } }] }, 'detected'],
-  ['numeric below range', { valueQuantity: { value: 2, unit: 'ng/mL' }, referenceRange: [{ high: { value: 5 } }] }, 'not-detected'],
+  [
+    'numeric above range',
+    { valueQuantity: { value: 12, unit: 'ng/mL' }, referenceRange: [{ high: { value: 5 } }] },
+    'detected',
+  ],
+  [
+    'numeric below range',
+    { valueQuantity: { value: 2, unit: 'ng/mL' }, referenceRange: [{ high: { value: 5 } }] },
+    'not-detected',
+  ],
   ['numeric vs cutoff (5 ng/mL bup)', { valueQuantity: { value: 7, unit: 'ng/mL' } }, 'detected'],
   ['numeric other unit', { valueQuantity: { value: 7, unit: 'mg' } }, 'indeterminate'],
   ['unreadable text', { valueString: 'see note' }, 'indeterminate'],
@@ -63,16 +95,23 @@ describe('result shapes', () => {
 
 describe('signals', () => {
   it('buprenorphine detected while prescribed → consistent', () => {
-    const s = summariseDrugTests([udsObs('a', asOf - 3, BUP, { valueString: 'pos' })], asOf, () => ['MedicationRequest/r']);
+    const s = summariseDrugTests([udsObs('a', asOf - 3, BUP, { valueString: 'pos' })], asOf, () => [
+      'MedicationRequest/r',
+    ]);
     expect(s.signals).toHaveLength(1);
     expect(s.signals[0]).toMatchObject({ kind: 'buprenorphine-consistent' });
   });
 
   it('buprenorphine not detected while prescribed → a conversation, in neutral words', () => {
-    const s = summariseDrugTests([udsObs('a', asOf - 3, BUP, { valueString: 'neg' })], asOf, () => ['MedicationRequest/r']);
+    const s = summariseDrugTests([udsObs('a', asOf - 3, BUP, { valueString: 'neg' })], asOf, () => [
+      'MedicationRequest/r',
+    ]);
     expect(s.signals[0]?.kind).toBe('buprenorphine-not-detected');
     expect(s.signals[0]?.text).toMatch(/^Buprenorphine not detected 3 days ago/);
-    expect(s.signals[0]?.evidence.flatMap((e) => e.resources)).toEqual(['Observation/a', 'MedicationRequest/r']);
+    expect(s.signals[0]?.evidence.flatMap((e) => e.resources)).toEqual([
+      'Observation/a',
+      'MedicationRequest/r',
+    ]);
   });
 
   it('no bup signal when not prescribed', () => {
@@ -82,7 +121,10 @@ describe('signals', () => {
 
   it('fentanyl or 6-MAM detected → overdose risk', () => {
     const s = summariseDrugTests(
-      [udsObs('f', asOf - 2, FENT, { valueString: 'POS' }), udsObs('h', asOf - 1, MAM, { interpretation: [{ coding: [{ code: 'DET' }] }] })],
+      [
+        udsObs('f', asOf - 2, FENT, { valueString: 'POS' }),
+        udsObs('h', asOf - 1, MAM, { interpretation: [{ coding: [{ code: 'DET' }] }] }),
+      ],
       asOf,
       none,
     );
@@ -91,7 +133,11 @@ describe('signals', () => {
   });
 
   it('old fentanyl result (over 30 days) raises no overdose-risk signal', () => {
-    const s = summariseDrugTests([udsObs('f', asOf - 45, FENT, { valueString: 'POS' })], asOf, none);
+    const s = summariseDrugTests(
+      [udsObs('f', asOf - 45, FENT, { valueString: 'POS' })],
+      asOf,
+      none,
+    );
     expect(s.signals).toEqual([]);
     expect(s.latestByAnalyte['fentanyl-type']?.result).toBe('detected');
   });

@@ -5,7 +5,11 @@
  * "detected" or "not detected", never "positive for…" about a person.
  */
 import type { CodeableConcept, Observation, ObservationReferenceRange, Quantity } from 'fhir/r4';
-import { LOINC_SYSTEM, UDS_GROUPS_OF_LOINC, type UdsAnalyteGroup } from '../../fhir-profiles/generated/codes';
+import {
+  LOINC_SYSTEM,
+  UDS_GROUPS_OF_LOINC,
+  type UdsAnalyteGroup,
+} from '../../fhir-profiles/generated/codes';
 import type { DayNumber } from './dates';
 import { ref, type Evidence, type Unreadable } from './evidence';
 import { PARAMETERS } from './parameters';
@@ -26,7 +30,8 @@ export interface DrugTestResult {
   evidence: Evidence;
 }
 
-export type DrugTestSignalKind = 'buprenorphine-consistent' | 'buprenorphine-not-detected' | 'overdose-risk';
+export type DrugTestSignalKind =
+  'buprenorphine-consistent' | 'buprenorphine-not-detected' | 'overdose-risk';
 
 export interface DrugTestSignal {
   kind: DrugTestSignalKind;
@@ -64,7 +69,8 @@ function codesOf(cc: CodeableConcept | CodeableConcept[] | undefined): string[] 
   const out: string[] = [];
   for (const c of list) {
     if (!c || typeof c !== 'object') continue;
-    for (const coding of Array.isArray(c.coding) ? c.coding : []) if (coding && typeof coding.code === 'string') out.push(coding.code.trim());
+    for (const coding of Array.isArray(c.coding) ? c.coding : [])
+      if (coding && typeof coding.code === 'string') out.push(coding.code.trim());
   }
   return out;
 }
@@ -81,8 +87,15 @@ export function fromString(s: string | undefined): TestResult | undefined {
   const t = s.trim().toLowerCase();
   if (!t) return undefined;
   // The CDC logic reads only "pos…"/"neg…"; the wordings below are common lab text.
-  if (t.startsWith('neg') || t.startsWith('not detected') || t.startsWith('none detected') || t.startsWith('non-detected')) return 'not-detected';
-  if (t.startsWith('pos') || t.startsWith('detected') || t.startsWith('presumptive pos')) return 'detected';
+  if (
+    t.startsWith('neg') ||
+    t.startsWith('not detected') ||
+    t.startsWith('none detected') ||
+    t.startsWith('non-detected')
+  )
+    return 'not-detected';
+  if (t.startsWith('pos') || t.startsWith('detected') || t.startsWith('presumptive pos'))
+    return 'detected';
   return 'indeterminate';
 }
 
@@ -106,16 +119,34 @@ function fromNumber(
 ): { result: TestResult; detail: string } | undefined {
   const v = q?.value;
   if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
-  const range = (Array.isArray(ranges) ? ranges : []).find((r) => typeof r?.high?.value === 'number');
+  const range = (Array.isArray(ranges) ? ranges : []).find(
+    (r) => typeof r?.high?.value === 'number',
+  );
   if (range?.high?.value !== undefined) {
     const high = range.high.value;
-    return { result: v > high ? 'detected' : 'not-detected', detail: `${v} against reference range high ${high}` };
+    return {
+      result: v > high ? 'detected' : 'not-detected',
+      detail: `${v} against reference range high ${high}`,
+    };
   }
-  if (!isNgPerMl(q)) return { result: 'indeterminate', detail: `${v} ${q?.unit ?? ''} with no reference range and no known cutoff for this unit` };
-  const cutoffs = analytes.map((a) => P.cutoffNgPerMl[a]).filter((c): c is number => typeof c === 'number');
-  if (cutoffs.length === 0) return { result: 'indeterminate', detail: `${v} ng/mL with no reference range and no configured cutoff` };
+  if (!isNgPerMl(q))
+    return {
+      result: 'indeterminate',
+      detail: `${v} ${q?.unit ?? ''} with no reference range and no known cutoff for this unit`,
+    };
+  const cutoffs = analytes
+    .map((a) => P.cutoffNgPerMl[a])
+    .filter((c): c is number => typeof c === 'number');
+  if (cutoffs.length === 0)
+    return {
+      result: 'indeterminate',
+      detail: `${v} ng/mL with no reference range and no configured cutoff`,
+    };
   const cutoff = Math.min(...cutoffs);
-  return { result: v >= cutoff ? 'detected' : 'not-detected', detail: `${v} ng/mL against configured cutoff ${cutoff} ng/mL (unconfirmed parameter)` };
+  return {
+    result: v >= cutoff ? 'detected' : 'not-detected',
+    detail: `${v} ng/mL against configured cutoff ${cutoff} ng/mL (unconfirmed parameter)`,
+  };
 }
 
 interface ResultSource {
@@ -128,29 +159,51 @@ interface ResultSource {
 }
 
 /** Normalise one result shape. Order: coded value, string, interpretation, number. */
-export function normaliseResult(src: ResultSource, analytes: UdsAnalyteGroup[]): { result: TestResult; readFrom: string; detail: string } {
+export function normaliseResult(
+  src: ResultSource,
+  analytes: UdsAnalyteGroup[],
+): { result: TestResult; readFrom: string; detail: string } {
   const coded = fromCodes(codesOf(src.valueCodeableConcept));
-  if (coded) return { result: coded, readFrom: 'valueCodeableConcept', detail: `coded answer ${codesOf(src.valueCodeableConcept).join(', ')}` };
+  if (coded)
+    return {
+      result: coded,
+      readFrom: 'valueCodeableConcept',
+      detail: `coded answer ${codesOf(src.valueCodeableConcept).join(', ')}`,
+    };
   const text = src.valueCodeableConcept?.text;
   const str = fromString(src.valueString) ?? (text ? fromString(text) : undefined);
-  if (str && str !== 'indeterminate') return { result: str, readFrom: 'valueString', detail: `text "${src.valueString ?? text}"` };
+  if (str && str !== 'indeterminate')
+    return { result: str, readFrom: 'valueString', detail: `text "${src.valueString ?? text}"` };
   const interp = fromInterpretation(codesOf(src.interpretation));
-  if (interp) return { result: interp, readFrom: 'interpretation', detail: `interpretation ${codesOf(src.interpretation).join(', ')}` };
+  if (interp)
+    return {
+      result: interp,
+      readFrom: 'interpretation',
+      detail: `interpretation ${codesOf(src.interpretation).join(', ')}`,
+    };
   const num = fromNumber(src.valueQuantity, src.referenceRange, analytes);
   if (num) return { result: num.result, readFrom: 'valueQuantity', detail: num.detail };
-  if (str) return { result: str, readFrom: 'valueString', detail: `unrecognised text "${src.valueString ?? text}"` };
+  if (str)
+    return {
+      result: str,
+      readFrom: 'valueString',
+      detail: `unrecognised text "${src.valueString ?? text}"`,
+    };
   return { result: 'indeterminate', readFrom: 'none', detail: 'no readable result' };
 }
 
 function loincsOf(cc: CodeableConcept | undefined): string[] {
   const out: string[] = [];
   for (const c of Array.isArray(cc?.coding) ? cc.coding : []) {
-    if (c && typeof c.code === 'string' && (c.system === LOINC_SYSTEM || c.system === undefined)) out.push(c.code.trim());
+    if (c && typeof c.code === 'string' && (c.system === LOINC_SYSTEM || c.system === undefined))
+      out.push(c.code.trim());
   }
   return out;
 }
 
-function analytesOf(cc: CodeableConcept | undefined): { loinc: string; analytes: UdsAnalyteGroup[] } | undefined {
+function analytesOf(
+  cc: CodeableConcept | undefined,
+): { loinc: string; analytes: UdsAnalyteGroup[] } | undefined {
   for (const code of loincsOf(cc)) {
     const groups = UDS_GROUPS_OF_LOINC.get(code);
     if (groups && groups.length) return { loinc: code, analytes: groups as UdsAnalyteGroup[] };
@@ -159,17 +212,29 @@ function analytesOf(cc: CodeableConcept | undefined): { loinc: string; analytes:
 }
 
 function obsDay(o: Observation): DayNumber | undefined {
-  return dayOfText(o.effectiveDateTime) ?? dayOfText(o.effectivePeriod?.start) ?? dayOfText(o.effectiveInstant) ?? dayOfText(o.issued);
+  return (
+    dayOfText(o.effectiveDateTime) ??
+    dayOfText(o.effectivePeriod?.start) ??
+    dayOfText(o.effectiveInstant) ??
+    dayOfText(o.issued)
+  );
 }
 
 /** Read every drug-test Observation (and drug-test components of panels). Non-UDS observations are skipped. */
-export function readDrugTests(observations: Observation[]): { results: DrugTestResult[]; unreadable: Unreadable[] } {
+export function readDrugTests(observations: Observation[]): {
+  results: DrugTestResult[];
+  unreadable: Unreadable[];
+} {
   const results: DrugTestResult[] = [];
   const unreadable: Unreadable[] = [];
   for (const o of Array.isArray(observations) ? observations : []) {
     if (!o || typeof o !== 'object') continue;
     const r = ref({ resourceType: 'Observation', id: o.id });
-    const uds: { src: ResultSource; where: string; a: { loinc: string; analytes: UdsAnalyteGroup[] } }[] = [];
+    const uds: {
+      src: ResultSource;
+      where: string;
+      a: { loinc: string; analytes: UdsAnalyteGroup[] };
+    }[] = [];
     const main = analytesOf(o.code);
     if (main) uds.push({ src: o, where: '', a: main });
     if (Array.isArray(o.component))
@@ -215,7 +280,11 @@ const ANALYTE_WORDS: Partial<Record<UdsAnalyteGroup, string>> = {
   'synthetic-opioid': 'A synthetic opioid',
 };
 
-export function summariseDrugTests(observations: Observation[], asOf: DayNumber, buprenorphinePrescribedOn: PrescribedOn): DrugTestSummary {
+export function summariseDrugTests(
+  observations: Observation[],
+  asOf: DayNumber,
+  buprenorphinePrescribedOn: PrescribedOn,
+): DrugTestSummary {
   const { results, unreadable } = readDrugTests(observations);
   const past = results.filter((r) => r.day <= asOf);
   const latestByAnalyte: Partial<Record<UdsAnalyteGroup, DrugTestResult>> = {};
@@ -224,7 +293,12 @@ export function summariseDrugTests(observations: Observation[], asOf: DayNumber,
 
   // Overdose risk: fentanyl or 6-MAM detected recently (one signal per analyte, latest detection).
   for (const a of OVERDOSE_RISK) {
-    const hits = past.filter((r) => r.analytes.includes(a) && r.result === 'detected' && r.day >= asOf - P.overdoseRiskSignalDays);
+    const hits = past.filter(
+      (r) =>
+        r.analytes.includes(a) &&
+        r.result === 'detected' &&
+        r.day >= asOf - P.overdoseRiskSignalDays,
+    );
     const last = hits[hits.length - 1];
     if (!last) continue;
     const ago = asOf - last.day;
@@ -244,10 +318,20 @@ export function summariseDrugTests(observations: Observation[], asOf: DayNumber,
     if (prescribed.length > 0) {
       const ago = asOf - bup.day;
       const when = ago === 0 ? 'today' : `${ago} day${ago === 1 ? '' : 's'} ago`;
-      const rx: Evidence = { rule: 'drug-tests.buprenorphine-prescribed', resources: prescribed, detail: `buprenorphine prescribed and covering ${iso(bup.day)}` };
+      const rx: Evidence = {
+        rule: 'drug-tests.buprenorphine-prescribed',
+        resources: prescribed,
+        detail: `buprenorphine prescribed and covering ${iso(bup.day)}`,
+      };
       signals.push(
         bup.result === 'detected'
-          ? { kind: 'buprenorphine-consistent', day: bup.day, text: `Buprenorphine detected ${when}, as prescribed.`, analytes: ['buprenorphine'], evidence: [bup.evidence, rx] }
+          ? {
+              kind: 'buprenorphine-consistent',
+              day: bup.day,
+              text: `Buprenorphine detected ${when}, as prescribed.`,
+              analytes: ['buprenorphine'],
+              evidence: [bup.evidence, rx],
+            }
           : {
               kind: 'buprenorphine-not-detected',
               day: bup.day,
@@ -259,5 +343,12 @@ export function summariseDrugTests(observations: Observation[], asOf: DayNumber,
     }
   }
 
-  return { asOf, results, latestByAnalyte, lastTestDay: past[past.length - 1]?.day, signals, unreadable };
+  return {
+    asOf,
+    results,
+    latestByAnalyte,
+    lastTestDay: past[past.length - 1]?.day,
+    signals,
+    unreadable,
+  };
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { computeCoverage } from './coverage';
-import { ENGAGEMENT_RULES, assessEngagement, medicationDimension, peerDimension, type Dimension, type DimensionStatus, type Level } from './engagement';
+import {
+  ENGAGEMENT_RULES,
+  assessEngagement,
+  medicationDimension,
+  peerDimension,
+  type Dimension,
+  type DimensionStatus,
+  type Level,
+} from './engagement';
 import { D, order, peerTask, testSupply } from './test-builders';
 import codeSystem from '../../fhir-profiles/codesystems/followup-reason.json';
 
@@ -51,7 +59,11 @@ describe('dimensions', () => {
 
   it('peer: last completed contact 10 days ago → good; a later unreachable attempt → concern', () => {
     expect(peerDimension([peerTask('a', asOf - 10, 'completed')], [], asOf).level).toBe('good');
-    const p = peerDimension([peerTask('a', asOf - 10, 'completed'), peerTask('b', asOf - 2, 'failed')], [], asOf);
+    const p = peerDimension(
+      [peerTask('a', asOf - 10, 'completed'), peerTask('b', asOf - 2, 'failed')],
+      [],
+      asOf,
+    );
     expect(p.level).toBe('concern');
     expect(p.reasons[1]).toBe('Peer tried to reach out 2 days ago and could not connect.');
     expect(peerDimension([peerTask('a', asOf - 70, 'completed')], [], asOf).level).toBe('serious');

@@ -18,7 +18,8 @@ const P = PARAMETERS.engagement;
 
 export type Dimension = 'medication' | 'visits' | 'tests' | 'peer';
 export type Level = 'good' | 'concern' | 'serious' | 'no-data' | 'not-applicable';
-export type OverallStatus = 'Engaged' | 'At risk' | 'Disengaged' | 'Not in MOUD treatment' | 'Insufficient data';
+export type OverallStatus =
+  'Engaged' | 'At risk' | 'Disengaged' | 'Not in MOUD treatment' | 'Insufficient data';
 
 export interface DimensionStatus {
   dimension: Dimension;
@@ -42,15 +43,59 @@ export interface EngagementRule {
 
 /** THE TABLE. Read top to bottom; the first row that matches decides. */
 export const ENGAGEMENT_RULES: readonly EngagementRule[] = [
-  { id: 'not-in-moud', overall: 'Not in MOUD treatment', when: { medication: ['not-applicable'] }, because: 'No MOUD supply on record in the last 180 days.' },
-  { id: 'no-medication-data', overall: 'Insufficient data', when: { medication: ['no-data'] }, because: 'MOUD is on record but its supply cannot be worked out.' },
-  { id: 'lapsed-and-no-visits', overall: 'Disengaged', when: { medication: ['serious'], visits: ['serious', 'no-data'] }, because: 'Medication has lapsed and there is no recent visit.' },
-  { id: 'three-serious', overall: 'Disengaged', minSerious: 3, because: 'Three or more areas need attention.' },
-  { id: 'any-serious', overall: 'At risk', minSerious: 1, because: 'At least one area needs attention soon.' },
-  { id: 'medication-concern', overall: 'At risk', when: { medication: ['concern'] }, because: 'Medication continuity is slipping.' },
-  { id: 'two-concerns', overall: 'At risk', minConcern: 2, because: 'Two or more areas show early warning signs.' },
-  { id: 'engaged', overall: 'Engaged', when: { medication: ['good'] }, because: 'Medication is continuous and no more than one minor concern.' },
-  { id: 'fallback', overall: 'Insufficient data', because: 'Not enough information to judge engagement.' },
+  {
+    id: 'not-in-moud',
+    overall: 'Not in MOUD treatment',
+    when: { medication: ['not-applicable'] },
+    because: 'No MOUD supply on record in the last 180 days.',
+  },
+  {
+    id: 'no-medication-data',
+    overall: 'Insufficient data',
+    when: { medication: ['no-data'] },
+    because: 'MOUD is on record but its supply cannot be worked out.',
+  },
+  {
+    id: 'lapsed-and-no-visits',
+    overall: 'Disengaged',
+    when: { medication: ['serious'], visits: ['serious', 'no-data'] },
+    because: 'Medication has lapsed and there is no recent visit.',
+  },
+  {
+    id: 'three-serious',
+    overall: 'Disengaged',
+    minSerious: 3,
+    because: 'Three or more areas need attention.',
+  },
+  {
+    id: 'any-serious',
+    overall: 'At risk',
+    minSerious: 1,
+    because: 'At least one area needs attention soon.',
+  },
+  {
+    id: 'medication-concern',
+    overall: 'At risk',
+    when: { medication: ['concern'] },
+    because: 'Medication continuity is slipping.',
+  },
+  {
+    id: 'two-concerns',
+    overall: 'At risk',
+    minConcern: 2,
+    because: 'Two or more areas show early warning signs.',
+  },
+  {
+    id: 'engaged',
+    overall: 'Engaged',
+    when: { medication: ['good'] },
+    because: 'Medication is continuous and no more than one minor concern.',
+  },
+  {
+    id: 'fallback',
+    overall: 'Insufficient data',
+    because: 'Not enough information to judge engagement.',
+  },
 ];
 
 export interface EngagementSummary {
@@ -65,10 +110,19 @@ export interface EngagementSummary {
 export function matches(rule: EngagementRule, dims: Record<Dimension, DimensionStatus>): boolean {
   const levels = Object.values(dims).map((d) => d.level);
   if (rule.when) {
-    for (const [dim, allowed] of Object.entries(rule.when) as [Dimension, Level[]][]) if (!allowed.includes(dims[dim].level)) return false;
+    for (const [dim, allowed] of Object.entries(rule.when) as [Dimension, Level[]][])
+      if (!allowed.includes(dims[dim].level)) return false;
   }
-  if (rule.minSerious !== undefined && levels.filter((l) => l === 'serious').length < rule.minSerious) return false;
-  if (rule.minConcern !== undefined && levels.filter((l) => l === 'concern' || l === 'serious').length < rule.minConcern) return false;
+  if (
+    rule.minSerious !== undefined &&
+    levels.filter((l) => l === 'serious').length < rule.minSerious
+  )
+    return false;
+  if (
+    rule.minConcern !== undefined &&
+    levels.filter((l) => l === 'concern' || l === 'serious').length < rule.minConcern
+  )
+    return false;
   return true;
 }
 
@@ -78,27 +132,62 @@ const ago = (n: number) => (n === 0 ? 'today' : `${days(n)} ago`);
 /** The first medication display word, e.g. "Buprenorphine", for sentences. */
 export function medicationWord(c: Pick<CoverageSummary, 'medications' | 'timeline'>): string {
   const text = c.medications[0] ?? c.timeline[c.timeline.length - 1]?.display ?? 'MOUD';
-  const m = /buprenorphine|methadone|naltrexone|sublocade|brixadi|vivitrol|suboxone|zubsolv/i.exec(text);
+  const m = /buprenorphine|methadone|naltrexone|sublocade|brixadi|vivitrol|suboxone|zubsolv/i.exec(
+    text,
+  );
   const w = (m?.[0] ?? 'MOUD').toLowerCase();
-  const generic: Record<string, string> = { sublocade: 'buprenorphine', brixadi: 'buprenorphine', suboxone: 'buprenorphine', zubsolv: 'buprenorphine', vivitrol: 'naltrexone' };
+  const generic: Record<string, string> = {
+    sublocade: 'buprenorphine',
+    brixadi: 'buprenorphine',
+    suboxone: 'buprenorphine',
+    zubsolv: 'buprenorphine',
+    vivitrol: 'naltrexone',
+  };
   const g = generic[w] ?? w;
   return g === 'moud' ? 'MOUD' : g.charAt(0).toUpperCase() + g.slice(1);
 }
 
-export function medicationDimension(c: CoverageSummary, asOf: DayNumber, unreadableMoud: number): DimensionStatus {
+export function medicationDimension(
+  c: CoverageSummary,
+  asOf: DayNumber,
+  unreadableMoud: number,
+): DimensionStatus {
   const ev = c.evidence;
   const word = medicationWord(c);
   const pdc90 = c.pdc.find((p) => p.windowDays === 90);
-  const last = c.timeline.reduce<number | undefined>((m, t) => (m === undefined || t.end > m ? t.end : m), undefined);
+  const last = c.timeline.reduce<number | undefined>(
+    (m, t) => (m === undefined || t.end > m ? t.end : m),
+    undefined,
+  );
   if (c.status === 'no-moud') {
     return unreadableMoud > 0
-      ? { dimension: 'medication', level: 'no-data', reasons: ['MOUD is on record but its days supply cannot be worked out.'], evidence: ev }
-      : { dimension: 'medication', level: 'not-applicable', reasons: ['No MOUD on record.'], evidence: ev };
+      ? {
+          dimension: 'medication',
+          level: 'no-data',
+          reasons: ['MOUD is on record but its days supply cannot be worked out.'],
+          evidence: ev,
+        }
+      : {
+          dimension: 'medication',
+          level: 'not-applicable',
+          reasons: ['No MOUD on record.'],
+          evidence: ev,
+        };
   }
   if (c.status === 'lapsed' && last !== undefined && asOf - last > 180)
-    return { dimension: 'medication', level: 'not-applicable', reasons: [`No MOUD supply since ${iso(last)}.`], evidence: ev };
+    return {
+      dimension: 'medication',
+      level: 'not-applicable',
+      reasons: [`No MOUD supply since ${iso(last)}.`],
+      evidence: ev,
+    };
   if (c.status === 'not-started')
-    return { dimension: 'medication', level: 'good', reasons: [`${word} is prescribed and starts on ${iso(c.timeline[0]?.start ?? asOf)}.`], evidence: ev };
+    return {
+      dimension: 'medication',
+      level: 'good',
+      reasons: [`${word} is prescribed and starts on ${iso(c.timeline[0]?.start ?? asOf)}.`],
+      evidence: ev,
+    };
   if (c.status === 'lapsed' || c.status === 'short-gap') {
     const n = c.daysSinceRunOut ?? 0;
     return {
@@ -108,13 +197,30 @@ export function medicationDimension(c: CoverageSummary, asOf: DayNumber, unreada
       evidence: ev,
     };
   }
-  const reasons = [`${word} supply covers today${c.runOutDay !== undefined ? ` and lasts through ${iso(c.runOutDay)}` : ''}.`];
-  if (c.daysInTreatment > 0) reasons.push(`${days(c.daysInTreatment)} in treatment since ${c.currentSegment ? iso(c.currentSegment.start) : 'the start'}.`);
+  const reasons = [
+    `${word} supply covers today${c.runOutDay !== undefined ? ` and lasts through ${iso(c.runOutDay)}` : ''}.`,
+  ];
+  if (c.daysInTreatment > 0)
+    reasons.push(
+      `${days(c.daysInTreatment)} in treatment since ${c.currentSegment ? iso(c.currentSegment.start) : 'the start'}.`,
+    );
   if (pdc90 && pdc90.value < P.pdcConcernBelow) {
-    reasons.push(`Covered on ${pdc90.coveredDays} of the last 90 days (${Math.round(pdc90.value * 100)}%).`);
-    return { dimension: 'medication', level: 'concern', reasons, evidence: [...ev, pdc90.evidence] };
+    reasons.push(
+      `Covered on ${pdc90.coveredDays} of the last 90 days (${Math.round(pdc90.value * 100)}%).`,
+    );
+    return {
+      dimension: 'medication',
+      level: 'concern',
+      reasons,
+      evidence: [...ev, pdc90.evidence],
+    };
   }
-  return { dimension: 'medication', level: 'good', reasons, evidence: pdc90 ? [...ev, pdc90.evidence] : ev };
+  return {
+    dimension: 'medication',
+    level: 'good',
+    reasons,
+    evidence: pdc90 ? [...ev, pdc90.evidence] : ev,
+  };
 }
 
 export function visitsDimension(v: VisitSummary): DimensionStatus {
@@ -144,7 +250,9 @@ export function visitsDimension(v: VisitSummary): DimensionStatus {
   }
   if (v.recentMissed.length) {
     evidence.push(...v.recentMissed.map((m) => m.evidence));
-    reasons.push(`${v.recentMissed.length} visit${v.recentMissed.length === 1 ? ' was' : 's were'} cancelled or missed in the last 30 days.`);
+    reasons.push(
+      `${v.recentMissed.length} visit${v.recentMissed.length === 1 ? ' was' : 's were'} cancelled or missed in the last 30 days.`,
+    );
     worse('concern');
   }
   if (v.acuteCareFlag) {
@@ -162,11 +270,28 @@ export function visitsDimension(v: VisitSummary): DimensionStatus {
 
 export function testsDimension(t: DrugTestSummary): DimensionStatus {
   const risk = t.signals.filter((s) => s.kind === 'overdose-risk');
-  if (risk.length) return { dimension: 'tests', level: 'serious', reasons: risk.map((s) => s.text), evidence: risk.flatMap((s) => s.evidence) };
+  if (risk.length)
+    return {
+      dimension: 'tests',
+      level: 'serious',
+      reasons: risk.map((s) => s.text),
+      evidence: risk.flatMap((s) => s.evidence),
+    };
   const nd = t.signals.filter((s) => s.kind === 'buprenorphine-not-detected');
-  if (nd.length) return { dimension: 'tests', level: 'concern', reasons: nd.map((s) => s.text), evidence: nd.flatMap((s) => s.evidence) };
+  if (nd.length)
+    return {
+      dimension: 'tests',
+      level: 'concern',
+      reasons: nd.map((s) => s.text),
+      evidence: nd.flatMap((s) => s.evidence),
+    };
   if (t.lastTestDay === undefined || t.asOf - t.lastTestDay > P.testsRecentDays)
-    return { dimension: 'tests', level: 'no-data', reasons: [`No urine drug test in the last ${P.testsRecentDays} days.`], evidence: [] };
+    return {
+      dimension: 'tests',
+      level: 'no-data',
+      reasons: [`No urine drug test in the last ${P.testsRecentDays} days.`],
+      evidence: [],
+    };
   const ok = t.signals.filter((s) => s.kind === 'buprenorphine-consistent');
   const lastDay = t.lastTestDay;
   const latest = t.results.filter((r) => r.day === lastDay);
@@ -189,10 +314,21 @@ const HCPCS_PEER = 'H0038';
 export function isPeerTask(t: Task, carePlans: CarePlan[]): boolean {
   const codings = [...codingsOf(t.reasonCode), ...codingsOf(t.code)];
   if (codings.some((c) => c.system === PEER_REASON_SYSTEM || c.code === HCPCS_PEER)) return true;
-  const based = arr(t.basedOn).map((b) => (typeof b?.reference === 'string' ? b.reference : '')).filter(Boolean);
+  const based = arr(t.basedOn)
+    .map((b) => (typeof b?.reference === 'string' ? b.reference : ''))
+    .filter(Boolean);
   if (based.length === 0) return false;
   const plans = arr(carePlans)
-    .filter((cp) => typeof cp?.id === 'string' && arr(cp.category).some((cat) => codingsOf(cat).some((c) => /peer/i.test(`${String(c.code ?? '')} ${String(c.display ?? '')}`)) || /peer/i.test(String(cat?.text ?? ''))))
+    .filter(
+      (cp) =>
+        typeof cp?.id === 'string' &&
+        arr(cp.category).some(
+          (cat) =>
+            codingsOf(cat).some((c) =>
+              /peer/i.test(`${String(c.code ?? '')} ${String(c.display ?? '')}`),
+            ) || /peer/i.test(String(cat?.text ?? '')),
+        ),
+    )
     .map((cp) => `CarePlan/${cp.id}`);
   return based.some((r) => plans.some((p) => r.endsWith(p)));
 }
@@ -201,56 +337,106 @@ function taskDay(t: Task): DayNumber | undefined {
   return dayOfText(t.executionPeriod?.end) ?? dayOfText(t.lastModified) ?? dayOfText(t.authoredOn);
 }
 
-const OPEN_TASK = new Set(['draft', 'requested', 'received', 'accepted', 'ready', 'in-progress', 'on-hold']);
+const OPEN_TASK = new Set([
+  'draft',
+  'requested',
+  'received',
+  'accepted',
+  'ready',
+  'in-progress',
+  'on-hold',
+]);
 
 /**
  * Peer contact rule: the last completed peer Task is the last contact; a
  * failed Task is a contact attempt (not reached). Open peer Tasks past their
  * due date are a concern.
  */
-export function peerDimension(tasks: Task[], carePlans: CarePlan[], asOf: DayNumber): DimensionStatus {
+export function peerDimension(
+  tasks: Task[],
+  carePlans: CarePlan[],
+  asOf: DayNumber,
+): DimensionStatus {
   const peer = arr(tasks).filter((t) => typeof t === 'object' && isPeerTask(t, carePlans));
-  if (peer.length === 0) return { dimension: 'peer', level: 'no-data', reasons: ['No peer recovery support on record.'], evidence: [] };
-  const dated = peer.map((t) => ({ t, day: taskDay(t) })).filter((x): x is { t: Task; day: number } => x.day !== undefined && x.day <= asOf);
-  const lastOf = (status: string) => dated.filter((x) => x.t.status === status).sort((a, b) => b.day - a.day)[0];
+  if (peer.length === 0)
+    return {
+      dimension: 'peer',
+      level: 'no-data',
+      reasons: ['No peer recovery support on record.'],
+      evidence: [],
+    };
+  const dated = peer
+    .map((t) => ({ t, day: taskDay(t) }))
+    .filter((x): x is { t: Task; day: number } => x.day !== undefined && x.day <= asOf);
+  const lastOf = (status: string) =>
+    dated.filter((x) => x.t.status === status).sort((a, b) => b.day - a.day)[0];
   const completed = lastOf('completed');
   const attempt = lastOf('failed');
-  const overdue = peer.filter((t) => OPEN_TASK.has(String(t.status)) && (dayOfText(t.restriction?.period?.end) ?? Infinity) < asOf);
+  const overdue = peer.filter(
+    (t) =>
+      OPEN_TASK.has(String(t.status)) && (dayOfText(t.restriction?.period?.end) ?? Infinity) < asOf,
+  );
   const evidence: Evidence[] = [];
   const reasons: string[] = [];
   let level: Level;
   if (completed) {
     const n = asOf - completed.day;
-    evidence.push({ rule: 'engagement.peer.last-contact', resources: [ref(completed.t)], detail: `completed on ${iso(completed.day)}` });
+    evidence.push({
+      rule: 'engagement.peer.last-contact',
+      resources: [ref(completed.t)],
+      detail: `completed on ${iso(completed.day)}`,
+    });
     reasons.push(`Last peer contact ${ago(n)}.`);
-    level = n <= P.peerContactCurrentDays ? 'good' : n <= P.peerContactStaleDays ? 'concern' : 'serious';
+    level =
+      n <= P.peerContactCurrentDays ? 'good' : n <= P.peerContactStaleDays ? 'concern' : 'serious';
   } else {
     reasons.push('No completed peer contact yet.');
     level = 'concern';
   }
   if (attempt && (!completed || attempt.day > completed.day)) {
-    evidence.push({ rule: 'engagement.peer.attempt', resources: [ref(attempt.t)], detail: `not reached on ${iso(attempt.day)}` });
+    evidence.push({
+      rule: 'engagement.peer.attempt',
+      resources: [ref(attempt.t)],
+      detail: `not reached on ${iso(attempt.day)}`,
+    });
     reasons.push(`Peer tried to reach out ${ago(asOf - attempt.day)} and could not connect.`);
     if (level === 'good') level = 'concern';
   }
   if (overdue.length) {
-    evidence.push({ rule: 'engagement.peer.overdue', resources: overdue.map((t) => ref(t)), detail: `${overdue.length} open peer task(s) past due` });
-    reasons.push(`${overdue.length} peer follow-up${overdue.length === 1 ? ' is' : 's are'} past due.`);
+    evidence.push({
+      rule: 'engagement.peer.overdue',
+      resources: overdue.map((t) => ref(t)),
+      detail: `${overdue.length} open peer task(s) past due`,
+    });
+    reasons.push(
+      `${overdue.length} peer follow-up${overdue.length === 1 ? ' is' : 's are'} past due.`,
+    );
     if (level === 'good') level = 'concern';
   }
   return { dimension: 'peer', level, reasons, evidence };
 }
 
 export function assessEngagement(dims: Record<Dimension, DimensionStatus>): EngagementSummary {
-  const rule = ENGAGEMENT_RULES.find((r) => matches(r, dims)) ?? (ENGAGEMENT_RULES[ENGAGEMENT_RULES.length - 1] as EngagementRule);
+  const rule =
+    ENGAGEMENT_RULES.find((r) => matches(r, dims)) ??
+    (ENGAGEMENT_RULES[ENGAGEMENT_RULES.length - 1] as EngagementRule);
   const order: Dimension[] = ['medication', 'visits', 'tests', 'peer'];
   const driving = order.filter((d) => dims[d].level === 'serious' || dims[d].level === 'concern');
-  const shown = rule.overall === 'Engaged' || driving.length === 0 ? order.filter((d) => dims[d].level !== 'no-data') : driving;
+  const shown =
+    rule.overall === 'Engaged' || driving.length === 0
+      ? order.filter((d) => dims[d].level !== 'no-data')
+      : driving;
   return {
     overall: rule.overall,
     rule,
     dimensions: dims,
     reasons: [rule.because, ...shown.flatMap((d) => dims[d].reasons)],
-    evidence: [{ rule: `engagement.${rule.id}`, resources: [...new Set(order.flatMap((d) => dims[d].evidence.flatMap((e) => e.resources)))], detail: order.map((d) => `${d}: ${dims[d].level}`).join(', ') }],
+    evidence: [
+      {
+        rule: `engagement.${rule.id}`,
+        resources: [...new Set(order.flatMap((d) => dims[d].evidence.flatMap((e) => e.resources)))],
+        detail: order.map((d) => `${d}: ${dims[d].level}`).join(', '),
+      },
+    ],
   };
 }

@@ -16,7 +16,9 @@ interface Concept {
   definition?: string;
 }
 
-const CONCEPTS: ReadonlyMap<string, Concept> = new Map((codeSystem.concept as Concept[]).map((c) => [c.code, c]));
+const CONCEPTS: ReadonlyMap<string, Concept> = new Map(
+  (codeSystem.concept as Concept[]).map((c) => [c.code, c]),
+);
 
 export function isFollowUpReason(code: string): boolean {
   return CONCEPTS.has(code);
@@ -25,7 +27,11 @@ export function isFollowUpReason(code: string): boolean {
 /** The Coding for a reason code; an unknown code keeps its code and says so in the display. */
 export function followUpReasonCoding(code: string): Coding {
   const c = CONCEPTS.get(code);
-  return { system: FOLLOW_UP_REASON_SYSTEM, code, display: c?.display ?? `(unknown reason ${code})` };
+  return {
+    system: FOLLOW_UP_REASON_SYSTEM,
+    code,
+    display: c?.display ?? `(unknown reason ${code})`,
+  };
 }
 
 export const ALL_FOLLOW_UP_REASONS: readonly string[] = [...CONCEPTS.keys()];

@@ -21,12 +21,20 @@ describe('follow-ups', () => {
       text: 'Buprenorphine supply ran out 9 days ago.',
       priority: 'urgent',
       due: fromDay(asOf + 2),
-      reason: { system: FOLLOW_UP_REASON_SYSTEM, code: 'moud-supply-lapsed', display: 'MOUD supply ran out' },
+      reason: {
+        system: FOLLOW_UP_REASON_SYSTEM,
+        code: 'moud-supply-lapsed',
+        display: 'MOUD supply ran out',
+      },
     });
   });
 
   it('fentanyl detected → asap within 1 day; ED visit → urgent within 2 days of the visit', () => {
-    const drugTests = summariseDrugTests([udsObs('f', asOf - 1, '59673-4', { valueString: 'POS' })], asOf, () => []);
+    const drugTests = summariseDrugTests(
+      [udsObs('f', asOf - 1, '59673-4', { valueString: 'POS' })],
+      asOf,
+      () => [],
+    );
     const visits = summariseVisits([encounter('e', asOf - 1, 'finished', 'EMER')], asOf);
     const f = proposeFollowUps({ asOf, drugTests, visits });
     expect(f.map((x) => [x.code, x.priority, x.dueDay - asOf])).toEqual([
@@ -36,19 +44,49 @@ describe('follow-ups', () => {
   });
 
   it('a completed peer Task after the trigger drops the proposal; an open one is linked', () => {
-    expect(proposeFollowUps({ asOf, coverage, medication, tasks: [peerTask('t', asOf - 1, 'completed', 'moud-supply-lapsed')] })).toEqual([]);
-    const f = proposeFollowUps({ asOf, coverage, medication, tasks: [peerTask('t', asOf - 1, 'in-progress', 'moud-supply-lapsed')] });
+    expect(
+      proposeFollowUps({
+        asOf,
+        coverage,
+        medication,
+        tasks: [peerTask('t', asOf - 1, 'completed', 'moud-supply-lapsed')],
+      }),
+    ).toEqual([]);
+    const f = proposeFollowUps({
+      asOf,
+      coverage,
+      medication,
+      tasks: [peerTask('t', asOf - 1, 'in-progress', 'moud-supply-lapsed')],
+    });
     expect(f[0]?.openTask).toBe('Task/t');
   });
 
   it('new start → early check-in 7 days after the start', () => {
     const c = computeCoverage([order({ start: asOf - 3, days: 7 })], [], testSupply, asOf);
     const f = proposeFollowUps({ asOf, coverage: c, medication: medicationDimension(c, asOf, 0) });
-    expect(f.find((x) => x.code === 'moud-start')).toMatchObject({ priority: 'routine', dueDay: asOf + 4, text: 'Started buprenorphine 3 days ago.' });
+    expect(f.find((x) => x.code === 'moud-start')).toMatchObject({
+      priority: 'routine',
+      dueDay: asOf + 4,
+      text: 'Started buprenorphine 3 days ago.',
+    });
   });
 
   it('every code used exists in the CodeSystem JSON', () => {
-    const used = ['moud-supply-lapsed', 'moud-supply-ending', 'moud-start', 'overdose-risk-test', 'buprenorphine-not-detected', 'acute-care-visit', 'visit-overdue', 'missed-visit', 'rapid-taper', 'abrupt-discontinuation', 'oud-signs-during-taper', 'naloxone-needed', 'peer-contact-gap'];
+    const used = [
+      'moud-supply-lapsed',
+      'moud-supply-ending',
+      'moud-start',
+      'overdose-risk-test',
+      'buprenorphine-not-detected',
+      'acute-care-visit',
+      'visit-overdue',
+      'missed-visit',
+      'rapid-taper',
+      'abrupt-discontinuation',
+      'oud-signs-during-taper',
+      'naloxone-needed',
+      'peer-contact-gap',
+    ];
     for (const u of used) expect(ALL_FOLLOW_UP_REASONS).toContain(u);
   });
 });

@@ -61,13 +61,25 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
   const { asOf } = input;
   const out: FollowUp[] = [];
   const add = (code: string, p: Omit<FollowUp, 'code' | 'reason' | 'due'>) =>
-    out.push({ code, reason: followUpReasonCoding(code), ...p, dueDay: Math.max(p.dueDay, asOf), due: iso(Math.max(p.dueDay, asOf)) });
+    out.push({
+      code,
+      reason: followUpReasonCoding(code),
+      ...p,
+      dueDay: Math.max(p.dueDay, asOf),
+      due: iso(Math.max(p.dueDay, asOf)),
+    });
 
   const c = input.coverage;
-  const inMoudCare = input.medication ? input.medication.level !== 'not-applicable' && input.medication.level !== 'no-data' : false;
+  const inMoudCare = input.medication
+    ? input.medication.level !== 'not-applicable' && input.medication.level !== 'no-data'
+    : false;
   if (c) {
     const word = medicationWord(c);
-    if ((c.status === 'lapsed' || c.status === 'short-gap') && c.runOutDay !== undefined && inMoudCare) {
+    if (
+      (c.status === 'lapsed' || c.status === 'short-gap') &&
+      c.runOutDay !== undefined &&
+      inMoudCare
+    ) {
       const n = c.daysSinceRunOut ?? 0;
       add('moud-supply-lapsed', {
         text: `${word} supply ran out ${ago(n)}.`,
@@ -78,7 +90,11 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
         evidence: c.evidence,
       });
     }
-    if (c.status === 'covered' && c.runOutDay !== undefined && c.runOutDay - asOf < P.supplyEndingSoonDays) {
+    if (
+      c.status === 'covered' &&
+      c.runOutDay !== undefined &&
+      c.runOutDay - asOf < P.supplyEndingSoonDays
+    ) {
       const n = c.runOutDay - asOf + 1; // first day without medication
       add('moud-supply-ending', {
         text: `${word} supply runs out ${inDays(n)} and no further supply is on record.`,
@@ -90,10 +106,16 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
       });
     }
     const seg = c.currentSegment;
-    if (seg && (c.status === 'covered' || c.status === 'short-gap') && asOf - seg.start <= P.newStartLookbackDays) {
+    if (
+      seg &&
+      (c.status === 'covered' || c.status === 'short-gap') &&
+      asOf - seg.start <= P.newStartLookbackDays
+    ) {
       const restart = seg.kind !== 'first-start';
       add('moud-start', {
-        text: restart ? `Returned to ${word.toLowerCase()} ${ago(asOf - seg.start)}.` : `Started ${word.toLowerCase()} ${ago(asOf - seg.start)}.`,
+        text: restart
+          ? `Returned to ${word.toLowerCase()} ${ago(asOf - seg.start)}.`
+          : `Started ${word.toLowerCase()} ${ago(asOf - seg.start)}.`,
         action: 'Early check-in: how the first days are going, side effects, practical barriers.',
         priority: 'routine',
         dueDay: seg.start + P.newStartCheckInDays,
@@ -140,7 +162,9 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
   if (v?.followUp?.overdue && (inMoudCare || input.taper?.longTermNow)) {
     const f = v.followUp;
     add('visit-overdue', {
-      text: v.lastAttended ? `No visit in ${v.daysSinceLastAttended} days; one was due ${ago(f.daysOverdue)}.` : `No visit since the start; one was due ${ago(f.daysOverdue)}.`,
+      text: v.lastAttended
+        ? `No visit in ${v.daysSinceLastAttended} days; one was due ${ago(f.daysOverdue)}.`
+        : `No visit since the start; one was due ${ago(f.daysOverdue)}.`,
       action: 'Outreach to help book a visit (transport, phone, telehealth).',
       priority: 'routine',
       dueDay: asOf + P.visitOverdueOutreachDays,
@@ -166,7 +190,8 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
     if (t.state === 'tapering-rapid')
       add('rapid-taper', {
         text: t.text,
-        action: 'Ask the prescriber to review the pace; peer check-in about withdrawal, pain and mood.',
+        action:
+          'Ask the prescriber to review the pace; peer check-in about withdrawal, pain and mood.',
         priority: 'urgent',
         dueDay: asOf + P.rapidTaperReviewDays,
         triggerDay: t.taperStartDay ?? asOf,
@@ -204,7 +229,12 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
   }
 
   const peer = input.peer;
-  if (peer && (peer.level === 'serious' || peer.level === 'no-data') && inMoudCare && !out.some((f) => PRIORITY_RANK[f.priority] < PRIORITY_RANK.routine))
+  if (
+    peer &&
+    (peer.level === 'serious' || peer.level === 'no-data') &&
+    inMoudCare &&
+    !out.some((f) => PRIORITY_RANK[f.priority] < PRIORITY_RANK.routine)
+  )
     add('peer-contact-gap', {
       text: peer.reasons[0] ?? 'No recent peer contact.',
       action: 'Routine peer check-in.',
@@ -215,18 +245,34 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
     });
 
   return dedupeAgainstTasks(out, input.tasks ?? [], input.carePlans ?? []).sort(
-    (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.dueDay - b.dueDay || a.code.localeCompare(b.code),
+    (a, b) =>
+      PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+      a.dueDay - b.dueDay ||
+      a.code.localeCompare(b.code),
   );
 }
 
-function dedupeAgainstTasks(proposals: FollowUp[], tasks: Task[], carePlans: CarePlan[]): FollowUp[] {
+function dedupeAgainstTasks(
+  proposals: FollowUp[],
+  tasks: Task[],
+  carePlans: CarePlan[],
+): FollowUp[] {
   const peer = arr(tasks).filter((t) => typeof t === 'object' && isPeerTask(t, carePlans));
-  const codesOf = (t: Task) => new Set([...codingsOf(t.reasonCode), ...codingsOf(t.code)].map((c) => c.code).filter((c): c is string => typeof c === 'string'));
+  const codesOf = (t: Task) =>
+    new Set(
+      [...codingsOf(t.reasonCode), ...codingsOf(t.code)]
+        .map((c) => c.code)
+        .filter((c): c is string => typeof c === 'string'),
+    );
   const out: FollowUp[] = [];
   for (const p of proposals) {
-    const same = peer.filter((t) => codesOf(t).has(p.code) && !CLOSED_NOT_DONE.has(String(t.status)));
+    const same = peer.filter(
+      (t) => codesOf(t).has(p.code) && !CLOSED_NOT_DONE.has(String(t.status)),
+    );
     const day = (t: Task) => dayOfText(t.authoredOn) ?? dayOfText(t.lastModified);
-    const handled = same.some((t) => t.status === 'completed' && (day(t) ?? -Infinity) >= p.triggerDay);
+    const handled = same.some(
+      (t) => t.status === 'completed' && (day(t) ?? -Infinity) >= p.triggerDay,
+    );
     if (handled) continue;
     const open = same.find((t) => !DONE.has(String(t.status)));
     out.push(open ? { ...p, openTask: ref(open) } : p);

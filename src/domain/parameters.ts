@@ -135,16 +135,24 @@ export const PARAMETERS = {
 
 /** Sources for the parameters above (shown in docs/engagement-rules.md and on hover in the UI). */
 export const PARAMETER_SOURCES: Record<string, ParameterSource> = {
-  'coverage.gapBreaksEpisodeDays': { source: 'HEDIS POD / NQF 3175 (NQF wording unconfirmed)', unconfirmed: true },
+  'coverage.gapBreaksEpisodeDays': {
+    source: 'HEDIS POD / NQF 3175 (NQF wording unconfirmed)',
+    unconfirmed: true,
+  },
   'coverage.newEpisodeWashoutDays': { source: 'HEDIS POD negative medication history' },
   'coverage.continuousTreatmentDays': { source: 'HEDIS POD / NQF 3175' },
-  'coverage.literatureGapDays': { source: 'literature (30-day gap = discontinuation in some studies)' },
+  'coverage.literatureGapDays': {
+    source: 'literature (30-day gap = discontinuation in some studies)',
+  },
   'visits.afterStartDays': { source: 'CDC 2022' },
   'visits.afterMethadoneStartDays': { source: 'CDC 2022' },
   'visits.longTermOpioidDays': { source: 'CDC 2022' },
   'visits.taperDays': { source: 'CDC 2022' },
   'visits.moudMaintenanceDays': { source: 'product decision', unconfirmed: true },
-  'drugTests.cutoffNgPerMl': { source: 'typical immunoassay cutoffs; laboratory-specific', unconfirmed: true },
+  'drugTests.cutoffNgPerMl': {
+    source: 'typical immunoassay cutoffs; laboratory-specific',
+    unconfirmed: true,
+  },
   'taper.longTermMinDaysPerMonth': { source: 'CDC opioid CDS IG' },
   'taper.gradualMaxPctPer30Days': { source: 'CDC 2022; three-health-system cohort' },
   'taper.rapidMinPctPer30Days': { source: 'three-health-system cohort (5.3× overdose hazard)' },
@@ -154,7 +162,10 @@ export const PARAMETER_SOURCES: Record<string, ParameterSource> = {
   'taper.naloxoneLookbackDays': { source: 'product decision', unconfirmed: true },
   'taper.earlyRefillDays': { source: 'product decision', unconfirmed: true },
   'engagement.*': { source: 'product decision (see docs/engagement-rules.md)', unconfirmed: true },
-  'followUps.*': { source: 'product decision from care-model.md; contact windows unconfirmed', unconfirmed: true },
+  'followUps.*': {
+    source: 'product decision from care-model.md; contact windows unconfirmed',
+    unconfirmed: true,
+  },
 };
 
 export type Parameters = typeof PARAMETERS;

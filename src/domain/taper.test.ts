@@ -11,12 +11,18 @@ function series(f: (daysAgo: number) => number | null): MmeDay[] {
   const out: MmeDay[] = [];
   for (let ago = 364; ago >= 0; ago--) {
     const mme = f(ago);
-    out.push({ day: asOf - ago, mme, orders: mme === 0 ? [] : [`MedicationRequest/op${Math.floor(ago / 30)}`] });
+    out.push({
+      day: asOf - ago,
+      mme,
+      orders: mme === 0 ? [] : [`MedicationRequest/op${Math.floor(ago / 30)}`],
+    });
   }
   return out;
 }
-const run = (f: (ago: number) => number | null, orders = [order({ start: asOf - 400, category: 'opioid-analgesic', display: 'oxycodone' })]) =>
-  assessTaper({ series: series(f), orders, supplyOf: testSupply, asOf });
+const run = (
+  f: (ago: number) => number | null,
+  orders = [order({ start: asOf - 400, category: 'opioid-analgesic', display: 'oxycodone' })],
+) => assessTaper({ series: series(f), orders, supplyOf: testSupply, asOf });
 
 describe('taper states', () => {
   it('not on long-term opioids: 20 days a month', () => {
@@ -27,7 +33,12 @@ describe('taper states', () => {
 
   it('stable at 60 MME/day: flags ≥50 and no naloxone', () => {
     const t = run(() => 60);
-    expect(t).toMatchObject({ state: 'stable', baselineMme: 60, currentMme: 60, longTermNow: true });
+    expect(t).toMatchObject({
+      state: 'stable',
+      baselineMme: 60,
+      currentMme: 60,
+      longTermNow: true,
+    });
     expect(t.flags.map((f) => f.kind)).toEqual(['mme-50', 'no-naloxone']);
   });
 
@@ -73,7 +84,9 @@ describe('taper states', () => {
   });
 
   it('completed: gradual steps down to zero (last step 10 → 0 is not abrupt)', () => {
-    const t = run((ago) => (ago >= 200 ? 50 : ago >= 10 ? Math.max(10, 50 - 10 * Math.floor((200 - ago) / 40)) : 0));
+    const t = run((ago) =>
+      ago >= 200 ? 50 : ago >= 10 ? Math.max(10, 50 - 10 * Math.floor((200 - ago) / 40)) : 0,
+    );
     expect(t.state).toBe('completed');
   });
 
@@ -96,12 +109,31 @@ describe('taper flags', () => {
 
   it('OUD signs during a taper: fentanyl detected, early refill', () => {
     const orders = [
-      order({ start: asOf - 40, category: 'opioid-analgesic', display: 'oxycodone 10 MG', days: 30 }),
-      order({ start: asOf - 20, category: 'opioid-analgesic', display: 'oxycodone 10 MG', days: 30 }), // 10 days early
+      order({
+        start: asOf - 40,
+        category: 'opioid-analgesic',
+        display: 'oxycodone 10 MG',
+        days: 30,
+      }),
+      order({
+        start: asOf - 20,
+        category: 'opioid-analgesic',
+        display: 'oxycodone 10 MG',
+        days: 30,
+      }), // 10 days early
     ];
     const drugTests = readDrugTests([udsObs('f', asOf - 5, '59673-4', { valueString: 'POS' })]);
-    const t = assessTaper({ series: series((ago) => (ago >= 21 ? 100 : 50)), orders, supplyOf: testSupply, asOf, drugTests });
+    const t = assessTaper({
+      series: series((ago) => (ago >= 21 ? 100 : 50)),
+      orders,
+      supplyOf: testSupply,
+      asOf,
+      drugTests,
+    });
     const sign = t.flags.find((f) => f.kind === 'oud-signs-during-taper');
-    expect(sign?.evidence.map((e) => e.rule)).toEqual(['taper.oud-sign.drug-test', 'taper.oud-sign.early-refill']);
+    expect(sign?.evidence.map((e) => e.rule)).toEqual([
+      'taper.oud-sign.drug-test',
+      'taper.oud-sign.early-refill',
+    ]);
   });
 });

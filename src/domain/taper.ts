@@ -46,7 +46,8 @@ export const TAPERING_STATES: ReadonlySet<TaperState> = new Set([
   'abrupt-discontinuation',
 ]);
 
-export type TaperFlagKind = 'mme-50' | 'mme-90' | 'benzodiazepine' | 'no-naloxone' | 'oud-signs-during-taper';
+export type TaperFlagKind =
+  'mme-50' | 'mme-90' | 'benzodiazepine' | 'no-naloxone' | 'oud-signs-during-taper';
 
 export interface TaperFlag {
   kind: TaperFlagKind;
@@ -137,7 +138,8 @@ export function assessTaper(input: TaperInput): TaperSummary {
   };
   const ltotAt = (i: number) => {
     if (i - 30 * P.longTermMonths + 1 < 0) return false;
-    for (let k = 0; k < P.longTermMonths; k++) if (sumOn(i - 30 * k - 29, i - 30 * k) < P.longTermMinDaysPerMonth) return false;
+    for (let k = 0; k < P.longTermMonths; k++)
+      if (sumOn(i - 30 * k - 29, i - 30 * k) < P.longTermMinDaysPerMonth) return false;
     return true;
   };
 
@@ -158,11 +160,13 @@ export function assessTaper(input: TaperInput): TaperSummary {
   const currentKnown = known[last] === 1;
   const current = currentKnown ? val[last]! : null;
   const currentOrders = refsAt.get(last) ?? [];
-  const baselineOrders = baselineIdx >= 0 ? (refsAt.get(baselineIdx) ?? refsAt.get(baselineIdx - 1) ?? []) : [];
+  const baselineOrders =
+    baselineIdx >= 0 ? (refsAt.get(baselineIdx) ?? refsAt.get(baselineIdx - 1) ?? []) : [];
   const evidence: Evidence[] = [];
   const allRefs = (a: number, b: number) => {
     const s = new Set<string>();
-    for (let i = Math.max(a, 0); i <= Math.min(b, last); i++) for (const r of refsAt.get(i) ?? []) s.add(r);
+    for (let i = Math.max(a, 0); i <= Math.min(b, last); i++)
+      for (const r of refsAt.get(i) ?? []) s.add(r);
     return [...s];
   };
 
@@ -203,10 +207,15 @@ export function assessTaper(input: TaperInput): TaperSummary {
       if (!(val[i]! < val[i - 1]!) || !known[i]) continue;
       if (!ltotAt(i - 1)) continue;
       let prevMax = 0;
-      for (let j = Math.max(0, i - P.abruptWindowDays); j < i; j++) prevMax = Math.max(prevMax, val[j]!);
+      for (let j = Math.max(0, i - P.abruptWindowDays); j < i; j++)
+        prevMax = Math.max(prevMax, val[j]!);
       const fall = prevMax - val[i]!;
       const big = val[i] === 0 || fall > (prevMax * P.abruptFallPct) / 100;
-      if (big && fall >= (baseline * P.abruptMinFallOfBaselinePct) / 100 && suffixMax[i]! <= prevMax * (1 - P.abruptFallPct / 100)) {
+      if (
+        big &&
+        fall >= (baseline * P.abruptMinFallOfBaselinePct) / 100 &&
+        suffixMax[i]! <= prevMax * (1 - P.abruptFallPct / 100)
+      ) {
         abruptDay = from + i;
         evidence.push({
           rule: 'taper.abrupt-discontinuation',
@@ -245,7 +254,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
         // Started months, rounded up: a monthly step taper reads as its step size whatever
         // the day of the month, and a fall within the first month counts as that month's pace.
         const months = Math.max(1, Math.ceil((asOf - taperStartDay + 1) / 30));
-        const overall = (below / baseline) * 100 / months;
+        const overall = ((below / baseline) * 100) / months;
         // Safety: a recent fall faster than the rapid threshold is never averaged away.
         pace = round1(recent > P.rapidMinPctPer30Days ? Math.max(recent, overall) : overall);
         evidence.push({
@@ -290,28 +299,68 @@ function taperFlags(s: TaperSummary, input: TaperInput): TaperFlag[] {
   const orders = Array.isArray(input.orders) ? input.orders.filter((o) => o && o.counted) : [];
   const flags: TaperFlag[] = [];
   const cur = s.currentMme ?? 0;
-  const curEv: Evidence = { rule: 'taper.current-mme', resources: s.currentOrders, detail: `${round1(cur)} MME/day on ${iso(asOf)}` };
-  if (cur >= P.highMme) flags.push({ kind: 'mme-50', text: `${round1(cur)} MME/day (≥${P.highMme}): offer naloxone; reassess before any increase.`, evidence: [curEv] });
-  if (cur >= P.veryHighMme) flags.push({ kind: 'mme-90', text: `${round1(cur)} MME/day (≥${P.veryHighMme}).`, evidence: [curEv] });
+  const curEv: Evidence = {
+    rule: 'taper.current-mme',
+    resources: s.currentOrders,
+    detail: `${round1(cur)} MME/day on ${iso(asOf)}`,
+  };
+  if (cur >= P.highMme)
+    flags.push({
+      kind: 'mme-50',
+      text: `${round1(cur)} MME/day (≥${P.highMme}): offer naloxone; reassess before any increase.`,
+      evidence: [curEv],
+    });
+  if (cur >= P.veryHighMme)
+    flags.push({
+      kind: 'mme-90',
+      text: `${round1(cur)} MME/day (≥${P.veryHighMme}).`,
+      evidence: [curEv],
+    });
 
   const onOpioid = cur > 0 || s.currentOrders.length > 0;
-  const benzos = orders.filter((o) => o.category === 'benzodiazepine' && activeOn(o, asOf, supplyOf));
+  const benzos = orders.filter(
+    (o) => o.category === 'benzodiazepine' && activeOn(o, asOf, supplyOf),
+  );
   const benzo = onOpioid && benzos.length > 0;
   if (benzo)
     flags.push({
       kind: 'benzodiazepine',
       text: 'A benzodiazepine is prescribed alongside an opioid.',
-      evidence: [{ rule: 'taper.benzodiazepine-co-prescribed', resources: [...benzos.map((b) => b.reference), ...s.currentOrders], detail: benzos.map((b) => b.display).join('; ') }],
+      evidence: [
+        {
+          rule: 'taper.benzodiazepine-co-prescribed',
+          resources: [...benzos.map((b) => b.reference), ...s.currentOrders],
+          detail: benzos.map((b) => b.display).join('; '),
+        },
+      ],
     });
 
   const tapering = TAPERING_STATES.has(s.state);
-  const naloxone = orders.filter((o) => o.category === 'naloxone-rescue' && o.start !== undefined && o.start <= asOf && o.start >= asOf - P.naloxoneLookbackDays);
+  const naloxone = orders.filter(
+    (o) =>
+      o.category === 'naloxone-rescue' &&
+      o.start !== undefined &&
+      o.start <= asOf &&
+      o.start >= asOf - P.naloxoneLookbackDays,
+  );
   if ((cur >= P.highMme || benzo || tapering) && naloxone.length === 0) {
-    const why = [cur >= P.highMme ? `${round1(cur)} MME/day` : '', benzo ? 'a benzodiazepine' : '', tapering ? 'a taper' : ''].filter(Boolean).join(', ');
+    const why = [
+      cur >= P.highMme ? `${round1(cur)} MME/day` : '',
+      benzo ? 'a benzodiazepine' : '',
+      tapering ? 'a taper' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     flags.push({
       kind: 'no-naloxone',
       text: `No rescue naloxone on record (${why}).`,
-      evidence: [{ rule: 'taper.no-naloxone', resources: [...s.currentOrders], detail: `no naloxone order in the last ${P.naloxoneLookbackDays} days` }],
+      evidence: [
+        {
+          rule: 'taper.no-naloxone',
+          resources: [...s.currentOrders],
+          detail: `no naloxone order in the last ${P.naloxoneLookbackDays} days`,
+        },
+      ],
     });
   }
 
@@ -319,10 +368,16 @@ function taperFlags(s: TaperSummary, input: TaperInput): TaperFlag[] {
     const since = Math.min(s.taperStartDay ?? s.abruptDay ?? asOf - 90, asOf - 90);
     const signs: Evidence[] = [];
     for (const r of input.drugTests?.results ?? []) {
-      if (r.day >= since && r.day <= asOf && r.result === 'detected' && r.analytes.some((a) => a === 'fentanyl-type' || a === 'heroin'))
+      if (
+        r.day >= since &&
+        r.day <= asOf &&
+        r.result === 'detected' &&
+        r.analytes.some((a) => a === 'fentanyl-type' || a === 'heroin')
+      )
         signs.push({ ...r.evidence, rule: 'taper.oud-sign.drug-test' });
     }
-    for (const v of input.visits?.recentAcuteCare ?? []) signs.push({ ...v.evidence, rule: 'taper.oud-sign.acute-care' });
+    for (const v of input.visits?.recentAcuteCare ?? [])
+      signs.push({ ...v.evidence, rule: 'taper.oud-sign.acute-care' });
     signs.push(...earlyRefills(orders, supplyOf, asOf));
     if (signs.length)
       flags.push({
@@ -335,7 +390,11 @@ function taperFlags(s: TaperSummary, input: TaperInput): TaperFlag[] {
 }
 
 /** Same-medication opioid refills started ≥`earlyRefillDays` before the previous supply ran out. */
-export function earlyRefills(orders: ClassifiedOrder[], supplyOf: SupplyOf, asOf: DayNumber): Evidence[] {
+export function earlyRefills(
+  orders: ClassifiedOrder[],
+  supplyOf: SupplyOf,
+  asOf: DayNumber,
+): Evidence[] {
   const byKey = new Map<string, { o: ClassifiedOrder; start: number; days: number }[]>();
   for (const o of orders) {
     if (o.category !== 'opioid-analgesic' || o.start === undefined) continue;
@@ -358,7 +417,11 @@ export function earlyRefills(orders: ClassifiedOrder[], supplyOf: SupplyOf, asOf
       const prev = list[i - 1]!;
       const next = list[i]!;
       const early = prev.start + prev.days - next.start;
-      if (early >= P.earlyRefillDays && next.start >= asOf - P.earlyRefillLookbackDays && next.start <= asOf)
+      if (
+        early >= P.earlyRefillDays &&
+        next.start >= asOf - P.earlyRefillLookbackDays &&
+        next.start <= asOf
+      )
         out.push({
           rule: 'taper.oud-sign.early-refill',
           resources: [prev.o.reference, next.o.reference],

@@ -31,7 +31,10 @@ export function order(p: {
       authoredOn: p.start !== undefined ? fromDay(p.start) : undefined,
     },
     category: p.category ?? 'moud-buprenorphine',
-    moudProduct: p.category && !p.category.startsWith('moud') ? undefined : (p.product ?? 'buprenorphine-sublingual'),
+    moudProduct:
+      p.category && !p.category.startsWith('moud')
+        ? undefined
+        : (p.product ?? 'buprenorphine-sublingual'),
     display: p.display ?? 'buprenorphine 8 MG / naloxone 2 MG Sublingual Film',
     rxnorm: p.rxnorm ?? [],
     ingredients: [],
@@ -48,7 +51,13 @@ export const testSupply = (o: ClassifiedOrder) => {
   return days === undefined ? undefined : { days, rule: 'test' };
 };
 
-export function dispense(id: string, orderId: string, day: DayNumber, days: number, status: MedicationDispense['status'] = 'completed'): MedicationDispense {
+export function dispense(
+  id: string,
+  orderId: string,
+  day: DayNumber,
+  days: number,
+  status: MedicationDispense['status'] = 'completed',
+): MedicationDispense {
   return {
     resourceType: 'MedicationDispense',
     id,
@@ -59,7 +68,12 @@ export function dispense(id: string, orderId: string, day: DayNumber, days: numb
   };
 }
 
-export function encounter(id: string, day: DayNumber, status: Encounter['status'], cls = 'AMB'): Encounter {
+export function encounter(
+  id: string,
+  day: DayNumber,
+  status: Encounter['status'],
+  cls = 'AMB',
+): Encounter {
   return {
     resourceType: 'Encounter',
     id,
@@ -69,7 +83,13 @@ export function encounter(id: string, day: DayNumber, status: Encounter['status'
   };
 }
 
-export function udsObs(id: string, day: DayNumber, loinc: string, value: Partial<Observation>, status: Observation['status'] = 'final'): Observation {
+export function udsObs(
+  id: string,
+  day: DayNumber,
+  loinc: string,
+  value: Partial<Observation>,
+  status: Observation['status'] = 'final',
+): Observation {
   return {
     resourceType: 'Observation',
     id,
@@ -80,13 +100,25 @@ export function udsObs(id: string, day: DayNumber, loinc: string, value: Partial
   };
 }
 
-export function peerTask(id: string, day: DayNumber, status: Task['status'], reason = 'supply-ran-out'): Task {
+export function peerTask(
+  id: string,
+  day: DayNumber,
+  status: Task['status'],
+  reason = 'supply-ran-out',
+): Task {
   return {
     resourceType: 'Task',
     id,
     status,
     intent: 'order',
-    reasonCode: { coding: [{ system: 'https://peer-recovery.example.org/fhir/CodeSystem/followup-reason', code: reason }] },
+    reasonCode: {
+      coding: [
+        {
+          system: 'https://peer-recovery.example.org/fhir/CodeSystem/followup-reason',
+          code: reason,
+        },
+      ],
+    },
     authoredOn: fromDay(day - 2),
     executionPeriod: { end: `${fromDay(day)}T12:00:00-05:00` },
     lastModified: `${fromDay(day)}T12:00:00-05:00`,

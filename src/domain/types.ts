@@ -2,7 +2,17 @@
  * Types shared between domain modules. Each module owns its own result types;
  * only what crosses module boundaries lives here.
  */
-import type { Condition, Encounter, Medication, MedicationDispense, MedicationRequest, Observation, Patient, Task, CarePlan } from 'fhir/r4';
+import type {
+  Condition,
+  Encounter,
+  Medication,
+  MedicationDispense,
+  MedicationRequest,
+  Observation,
+  Patient,
+  Task,
+  CarePlan,
+} from 'fhir/r4';
 import type { DayNumber } from './dates';
 import type { Evidence, Unreadable } from './evidence';
 

@@ -20,7 +20,12 @@ describe('visits', () => {
   const v = summariseVisits(encs, asOf);
 
   it('classifies attended, missed, planned and ignores entered-in-error', () => {
-    expect(v.attended.map((x) => x.reference)).toEqual(['Encounter/i', 'Encounter/a', 'Encounter/b', 'Encounter/h']);
+    expect(v.attended.map((x) => x.reference)).toEqual([
+      'Encounter/i',
+      'Encounter/a',
+      'Encounter/b',
+      'Encounter/h',
+    ]);
     expect(v.missed.map((x) => x.reference)).toEqual(['Encounter/c']);
     expect(v.nextPlanned?.reference).toBe('Encounter/f');
     expect(v.daysSinceLastAttended).toBe(8);
@@ -36,14 +41,24 @@ describe('visits', () => {
     const none = summariseVisits([], asOf, { startDay: start, inMoud: true });
     expect(none.followUp).toMatchObject({ rule: 'after-start', overdue: true, daysOverdue: 2 });
     expect(fromDay(none.followUp!.dueDay)).toBe(fromDay(start + 28));
-    const seen = summariseVisits([encounter('x', start + 10, 'finished')], asOf, { startDay: start, inMoud: true });
+    const seen = summariseVisits([encounter('x', start + 10, 'finished')], asOf, {
+      startDay: start,
+      inMoud: true,
+    });
     expect(seen.followUp?.overdue).toBe(false);
     const meth = summariseVisits([], start + 2, { startDay: start, methadoneStart: true });
-    expect(meth.followUp).toMatchObject({ rule: 'methadone-start', intervalDays: 3, overdue: false });
+    expect(meth.followUp).toMatchObject({
+      rule: 'methadone-start',
+      intervalDays: 3,
+      overdue: false,
+    });
   });
 
   it('during a taper: at least monthly', () => {
-    const s = summariseVisits([encounter('x', asOf - 35, 'finished')], asOf, { tapering: true, longTermOpioid: true });
+    const s = summariseVisits([encounter('x', asOf - 35, 'finished')], asOf, {
+      tapering: true,
+      longTermOpioid: true,
+    });
     expect(s.followUp).toMatchObject({ rule: 'taper', overdue: true, daysOverdue: 5 });
   });
 });

@@ -26,7 +26,8 @@ export interface Visit {
   evidence: Evidence;
 }
 
-export type FollowUpRule = 'methadone-start' | 'after-start' | 'taper' | 'long-term-opioid' | 'moud-maintenance';
+export type FollowUpRule =
+  'methadone-start' | 'after-start' | 'taper' | 'long-term-opioid' | 'moud-maintenance';
 
 export interface FollowUpCheck {
   rule: FollowUpRule;
@@ -87,7 +88,10 @@ function classCodes(e: Encounter): string[] {
   return out;
 }
 
-export function classifyVisits(encounters: Encounter[], asOf: DayNumber): Omit<VisitSummary, 'followUp'> {
+export function classifyVisits(
+  encounters: Encounter[],
+  asOf: DayNumber,
+): Omit<VisitSummary, 'followUp'> {
   const attended: Visit[] = [];
   const missed: Visit[] = [];
   const upcoming: Visit[] = [];
@@ -117,7 +121,11 @@ export function classifyVisits(encounters: Encounter[], asOf: DayNumber): Omit<V
       status,
       classCode,
       acuteCare,
-      evidence: { rule: `visits.${kind}`, resources: [r], detail: `${status} ${classCode ?? ''} encounter on ${iso(day)}`.replace(/\s+/g, ' ') },
+      evidence: {
+        rule: `visits.${kind}`,
+        resources: [r],
+        detail: `${status} ${classCode ?? ''} encounter on ${iso(day)}`.replace(/\s+/g, ' '),
+      },
     };
     if (kind === 'attended') attended.push(v);
     else if (kind === 'missed') missed.push(v);
@@ -127,7 +135,9 @@ export function classifyVisits(encounters: Encounter[], asOf: DayNumber): Omit<V
   missed.sort((a, b) => a.day - b.day);
   upcoming.sort((a, b) => a.day - b.day);
   const lastAttended = attended[attended.length - 1];
-  const recentAcuteCare = attended.filter((v) => v.acuteCare && v.day >= asOf - P.acuteCareLookbackDays);
+  const recentAcuteCare = attended.filter(
+    (v) => v.acuteCare && v.day >= asOf - P.acuteCareLookbackDays,
+  );
   return {
     asOf,
     attended,
@@ -147,20 +157,30 @@ export function classifyVisits(encounters: Encounter[], asOf: DayNumber): Omit<V
  * CDC 2022 follow-up intervals: the strictest that applies. After a start the
  * clock runs from the start day; otherwise from the last attended visit.
  */
-export function followUpCheck(visits: Pick<VisitSummary, 'attended' | 'lastAttended'>, ctx: VisitContext, asOf: DayNumber): FollowUpCheck | undefined {
+export function followUpCheck(
+  visits: Pick<VisitSummary, 'attended' | 'lastAttended'>,
+  ctx: VisitContext,
+  asOf: DayNumber,
+): FollowUpCheck | undefined {
   const candidates: { rule: FollowUpRule; interval: number; from: DayNumber }[] = [];
   const last = visits.lastAttended?.day;
   if (ctx.startDay !== undefined) {
     const interval = ctx.methadoneStart ? P.afterMethadoneStartDays : P.afterStartDays;
     // Only while the start is recent enough for the early-visit rule to matter.
     if (asOf - ctx.startDay <= interval + P.afterStartDays)
-      candidates.push({ rule: ctx.methadoneStart ? 'methadone-start' : 'after-start', interval, from: ctx.startDay });
+      candidates.push({
+        rule: ctx.methadoneStart ? 'methadone-start' : 'after-start',
+        interval,
+        from: ctx.startDay,
+      });
   }
   const from = last ?? ctx.startDay;
   if (from !== undefined) {
     if (ctx.tapering) candidates.push({ rule: 'taper', interval: P.taperDays, from });
-    if (ctx.longTermOpioid) candidates.push({ rule: 'long-term-opioid', interval: P.longTermOpioidDays, from });
-    if (ctx.inMoud) candidates.push({ rule: 'moud-maintenance', interval: P.moudMaintenanceDays, from });
+    if (ctx.longTermOpioid)
+      candidates.push({ rule: 'long-term-opioid', interval: P.longTermOpioidDays, from });
+    if (ctx.inMoud)
+      candidates.push({ rule: 'moud-maintenance', interval: P.moudMaintenanceDays, from });
   }
   if (candidates.length === 0) return undefined;
   const checks = candidates.map((c) => {
@@ -173,7 +193,10 @@ export function followUpCheck(visits: Pick<VisitSummary, 'attended' | 'lastAtten
     return { ...c, dueDay, met, overdue, daysOverdue: overdue ? asOf - dueDay : 0 };
   });
   // Report the most pressing: an overdue one first, else the earliest due.
-  checks.sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.daysOverdue - a.daysOverdue || a.dueDay - b.dueDay);
+  checks.sort(
+    (a, b) =>
+      Number(b.overdue) - Number(a.overdue) || b.daysOverdue - a.daysOverdue || a.dueDay - b.dueDay,
+  );
   const c = checks[0] as (typeof checks)[number];
   const resources = visits.lastAttended ? [visits.lastAttended.reference] : [];
   return {
@@ -192,7 +215,11 @@ export function followUpCheck(visits: Pick<VisitSummary, 'attended' | 'lastAtten
   };
 }
 
-export function summariseVisits(encounters: Encounter[], asOf: DayNumber, ctx: VisitContext = {}): VisitSummary {
+export function summariseVisits(
+  encounters: Encounter[],
+  asOf: DayNumber,
+  ctx: VisitContext = {},
+): VisitSummary {
   const base = classifyVisits(encounters, asOf);
   return { ...base, followUp: followUpCheck(base, ctx, asOf) };
 }

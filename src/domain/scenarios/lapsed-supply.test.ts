@@ -22,7 +22,9 @@ describe('lapsed-supply', () => {
     expect(s.coverage.status).toBe('lapsed');
     expect(s.coverage.runOutDay).toBe(asOf - 10);
     expect(s.coverage.daysSinceRunOut).toBe(10);
-    expect(s.engagement.dimensions.medication.reasons).toEqual(['Buprenorphine supply ran out 10 days ago.']);
+    expect(s.engagement.dimensions.medication.reasons).toEqual([
+      'Buprenorphine supply ran out 10 days ago.',
+    ]);
     // PDC 90: days d89..d10 covered = 80 of 90.
     expect(s.coverage.pdc[0]).toMatchObject({ windowDays: 90, coveredDays: 80 });
     // The first segment lasted d233..d10 = 224 days without a gap: 30/90/180 reached.
@@ -45,7 +47,11 @@ describe('lapsed-supply', () => {
 
   it('follow-up: supply ran out → urgent, due in 2 days', () => {
     const f = s.followUps.find((x) => x.code === 'moud-supply-lapsed');
-    expect(f).toMatchObject({ priority: 'urgent', dueDay: asOf + 2, text: 'Buprenorphine supply ran out 10 days ago.' });
+    expect(f).toMatchObject({
+      priority: 'urgent',
+      dueDay: asOf + 2,
+      text: 'Buprenorphine supply ran out 10 days ago.',
+    });
   });
 
   it('nothing unreadable, no module failure', () => {

@@ -3,19 +3,47 @@ import type { FhirResource } from 'fhir/r4';
 import type { PatientRecord } from '../types';
 
 export function recordOf(resources: FhirResource[], shared: FhirResource[] = []): PatientRecord {
-  const r: PatientRecord = { medicationRequests: [], medications: [], medicationDispenses: [], conditions: [], encounters: [], observations: [], tasks: [], carePlans: [] };
+  const r: PatientRecord = {
+    medicationRequests: [],
+    medications: [],
+    medicationDispenses: [],
+    conditions: [],
+    encounters: [],
+    observations: [],
+    tasks: [],
+    carePlans: [],
+  };
   for (const x of [...resources, ...shared]) {
     switch (x.resourceType) {
-      case 'Patient': if (resources.includes(x)) r.patient = x; break;
-      case 'MedicationRequest': r.medicationRequests.push(x); break;
-      case 'Medication': r.medications.push(x); break;
-      case 'MedicationDispense': r.medicationDispenses.push(x); break;
-      case 'Condition': r.conditions.push(x); break;
-      case 'Encounter': r.encounters.push(x); break;
-      case 'Observation': r.observations.push(x); break;
-      case 'Task': r.tasks.push(x); break;
-      case 'CarePlan': r.carePlans.push(x); break;
-      default: break;
+      case 'Patient':
+        if (resources.includes(x)) r.patient = x;
+        break;
+      case 'MedicationRequest':
+        r.medicationRequests.push(x);
+        break;
+      case 'Medication':
+        r.medications.push(x);
+        break;
+      case 'MedicationDispense':
+        r.medicationDispenses.push(x);
+        break;
+      case 'Condition':
+        r.conditions.push(x);
+        break;
+      case 'Encounter':
+        r.encounters.push(x);
+        break;
+      case 'Observation':
+        r.observations.push(x);
+        break;
+      case 'Task':
+        r.tasks.push(x);
+        break;
+      case 'CarePlan':
+        r.carePlans.push(x);
+        break;
+      default:
+        break;
     }
   }
   return r;
