@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { addDays, dayOf, daysBetween, fromDay, toDay } from './dates';
+import { dayOfText } from './safe';
 
 describe('toDay / fromDay', () => {
   it('reads dates, dateTimes, instants and partial dates', () => {
@@ -11,6 +12,37 @@ describe('toDay / fromDay', () => {
     expect(toDay('2024-02-30')).toBeUndefined();
     expect(toDay('not a date')).toBeUndefined();
     expect(toDay(undefined)).toBeUndefined();
+  });
+
+  it('years 0–99 stay in the first century (Date.UTC would put them in the 1900s)', () => {
+    expect(fromDay(toDay('0050-03-10')!)).toBe('0050-03-10');
+    expect(fromDay(toDay('0099-12-31')!)).toBe('0099-12-31');
+    expect(fromDay(toDay('0001')!)).toBe('0001-01-01');
+    // Day numbers: 1950-03-10 is day −7237; 0050-03-10 is 1900 years (693,960 days) earlier.
+    expect(toDay('1950-03-10')).toBe(-7237);
+    expect(toDay('0050-03-10')).toBe(-7237 - 693_960);
+    // Validity checks still work there: 0100 is not a leap year, 0096 is.
+    expect(toDay('0100-02-29')).toBeUndefined();
+    expect(fromDay(toDay('0096-02-29')!)).toBe('0096-02-29');
+  });
+
+  it('digits run together (no dashes) are unreadable, not a partial date', () => {
+    expect(toDay('20240310')).toBeUndefined();
+    expect(toDay('20240310T10:00:00Z')).toBeUndefined();
+    expect(toDay('2024-0310')).toBeUndefined();
+    expect(toDay('2024-03-1015')).toBeUndefined();
+    expect(toDay('2024-03-10-05:00')).toBeUndefined();
+    // …while real partial dates and dateTimes still read.
+    expect(fromDay(toDay('2024-03')!)).toBe('2024-03-01');
+    expect(fromDay(toDay('2024-03-10T10:00:00Z')!)).toBe('2024-03-10');
+    expect(fromDay(toDay(' 2024-03-10 ')!)).toBe('2024-03-10');
+  });
+
+  it('the cached reader (dayOfText) agrees with toDay, whatever was read first', () => {
+    expect(fromDay(dayOfText('2024-03-10T10:00:00Z')!)).toBe('2024-03-10');
+    expect(dayOfText('2024-03-101')).toBeUndefined();
+    expect(dayOfText('20240310')).toBeUndefined();
+    expect(fromDay(dayOfText('2024-03-10')!)).toBe('2024-03-10');
   });
 
   it('DST spring-forward in the US: -05:00 vs -04:00 on the same calendar day are the same day', () => {
@@ -52,7 +84,8 @@ describe('toDay / fromDay', () => {
   it('property: fromDay ∘ toDay round-trips and addDays agrees with daysBetween', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: -100_000, max: 100_000 }),
+        // −719,162 is 0001-01-01: the range includes the years 0–99 Date.UTC gets wrong.
+        fc.integer({ min: -719_162, max: 2_932_896 }),
         fc.integer({ min: -5000, max: 5000 }),
         (d, n) => {
           expect(toDay(fromDay(d))).toBe(d);

@@ -9,7 +9,9 @@
 /** Days since 1970-01-01 in the proleptic Gregorian calendar. */
 export type DayNumber = number;
 
-const ISO_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/;
+// YYYY, YYYY-MM or YYYY-MM-DD at the start; what follows must not be another
+// digit or "-" (so "20240310" or "2024-03-1015" are unreadable, not 2024-01-01).
+const ISO_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?![\d-])/;
 
 /**
  * The calendar day a FHIR date/dateTime/instant names, or undefined when it
@@ -23,10 +25,11 @@ export function toDay(value: string | undefined | null): DayNumber | undefined {
   const month = m[2] ? Number(m[2]) : 1;
   const day = m[3] ? Number(m[3]) : 1;
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
-  const ms = Date.UTC(year, month - 1, day);
-  const check = new Date(ms);
-  if (check.getUTCMonth() !== month - 1) return undefined; // e.g. 2024-02-31
-  return Math.round(ms / 86_400_000);
+  // Not Date.UTC(year, …): it maps years 0–99 to 1900–1999.
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  if (d.getUTCMonth() !== month - 1) return undefined; // e.g. 2024-02-31
+  return Math.round(d.getTime() / 86_400_000);
 }
 
 /** The ISO calendar date (YYYY-MM-DD) of a day number. */

@@ -29,12 +29,15 @@ export function iso(day: DayNumber): string {
 }
 const FULL_DATE = /^\d{4}-\d{2}-\d{2}/;
 const dayCache = new Map<string, DayNumber | undefined>();
-/** toDay, cached by the calendar-date prefix (toDay reads nothing after it). */
+/**
+ * toDay, cached by the calendar-date prefix plus the next character (toDay
+ * reads nothing further; that character decides "2024-03-10T…" vs "2024-03-101").
+ */
 export function dayOfText(value: unknown): DayNumber | undefined {
   if (typeof value !== 'string') return undefined;
   const t = value.trim();
   if (!FULL_DATE.test(t)) return toDay(t);
-  const key = t.slice(0, 10);
+  const key = t.slice(0, 11);
   if (dayCache.has(key)) return dayCache.get(key);
   const d = toDay(t);
   if (dayCache.size > 50_000) dayCache.clear();
