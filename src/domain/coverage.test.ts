@@ -141,12 +141,27 @@ describe('gaps, episodes and status', () => {
     expect(c.status).toBe('covered');
   });
 
-  it('PDC counts covered days only inside the window', () => {
-    // 45 days covered ending on asOf → 45/90 and 45/180.
+  it('PDC counts covered days only inside the window, from the first supply on', () => {
+    // 45 days covered ending on asOf, nothing before: the denominator starts at the
+    // first supply (asOf − 44), so 45/45 in both windows, not 45/90 and 45/180.
     const asOf = D('2024-06-30');
     const c = computeCoverage([order({ start: asOf - 44, days: 45 })], [], testSupply, asOf);
-    expect(c.pdc[0]).toMatchObject({ coveredDays: 45, value: 0.5 });
-    expect(c.pdc[1]).toMatchObject({ coveredDays: 45, value: 0.25 });
+    expect(c.pdc[0]).toMatchObject({ fromDay: asOf - 44, days: 45, coveredDays: 45, value: 1 });
+    expect(c.pdc[1]).toMatchObject({ fromDay: asOf - 44, days: 45, coveredDays: 45, value: 1 });
+    // Supply first started 120 days ago, 30 days covered then, 45 now: 90-day window
+    // full (45/90); 180-day window from the first supply: (30 + 45) / 120.
+    const c2 = computeCoverage(
+      [order({ start: asOf - 119, days: 30 }), order({ start: asOf - 44, days: 45 })],
+      [],
+      testSupply,
+      asOf,
+    );
+    expect(c2.pdc[0]).toMatchObject({ fromDay: asOf - 89, days: 90, coveredDays: 45, value: 0.5 });
+    expect(c2.pdc[1]).toMatchObject({ fromDay: asOf - 119, days: 120, coveredDays: 75 });
+    expect(c2.pdc[1]!.value).toBeCloseTo(0.625, 10);
+    // Only future supply: nothing counted yet.
+    const c3 = computeCoverage([order({ start: asOf + 3, days: 7 })], [], testSupply, asOf);
+    expect(c3.pdc[0]).toMatchObject({ days: 0, coveredDays: 0, value: 0 });
   });
 
   it('no MOUD → no-moud; unreadable orders are reported', () => {

@@ -111,7 +111,23 @@ export interface CoverageSummary {
   daysSinceRunOut?: number;
   /** Whether the current segment has lasted ≥180 days with no 8-day gap. */
   continuousTreatment: boolean;
-  pdc: { windowDays: number; coveredDays: number; value: number; evidence: Evidence }[];
+  /**
+   * Proportion of days covered over the trailing 90/180 days. The denominator
+   * starts at the window start or the first MOUD supply on record, whichever
+   * is later (PQA convention: no one is "non-adherent" before the first
+   * prescription), so a new start covered every day reads 100%, not 19/90.
+   */
+  pdc: {
+    windowDays: number;
+    /** First day counted: max(asOf − windowDays + 1, first MOUD supply day). */
+    fromDay: DayNumber;
+    /** Days counted (the denominator): fromDay..asOf; 0 when no supply has started. */
+    days: number;
+    coveredDays: number;
+    /** coveredDays ÷ days (0 when days is 0). */
+    value: number;
+    evidence: Evidence;
+  }[];
   gaps: CoverageGap[];
   segments: TreatmentSegment[];
   milestones: RetentionMilestone[];
@@ -511,12 +527,17 @@ export function computeCoverage(
     });
   }
 
+  const firstSupply = spans[0]?.start;
   const pdc = P.pdcWindowsDays.map((windowDays) => {
-    const from = asOf - windowDays + 1;
-    const coveredDays = coveredDaysIn(spans, from, asOf);
-    const value = Math.max(0, Math.min(1, coveredDays / windowDays));
+    const windowStart = asOf - windowDays + 1;
+    const from = firstSupply !== undefined ? Math.max(windowStart, firstSupply) : windowStart;
+    const counted = firstSupply !== undefined && firstSupply <= asOf ? asOf - from + 1 : 0;
+    const coveredDays = counted > 0 ? coveredDaysIn(spans, from, asOf) : 0;
+    const value = counted > 0 ? Math.max(0, Math.min(1, coveredDays / counted)) : 0;
     return {
       windowDays,
+      fromDay: from,
+      days: counted,
       coveredDays,
       value,
       evidence: {
@@ -526,7 +547,10 @@ export function computeCoverage(
             spans.filter((s) => s.end >= from && s.start <= asOf).flatMap((s) => s.sources),
           ),
         ],
-        detail: `${coveredDays} of ${windowDays} days covered (${iso(from)} to ${iso(asOf)})`,
+        detail:
+          counted === 0
+            ? `no MOUD supply started by ${iso(asOf)}`
+            : `${coveredDays} of ${counted} days covered (${iso(from)} to ${iso(asOf)}${from > windowStart ? `: the ${windowDays}-day window counted from the first MOUD supply` : ''})`,
       },
     };
   });

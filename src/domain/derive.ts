@@ -67,6 +67,8 @@ function emptyCoverage(asOf: DayNumber): CoverageSummary {
     continuousTreatment: false,
     pdc: PARAMETERS.coverage.pdcWindowsDays.map((w) => ({
       windowDays: w,
+      fromDay: asOf - w + 1,
+      days: 0,
       coveredDays: 0,
       value: 0,
       evidence: { rule: 'coverage.pdc', resources: [] },

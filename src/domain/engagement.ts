@@ -206,7 +206,7 @@ export function medicationDimension(
     );
   if (pdc90 && pdc90.value < P.pdcConcernBelow) {
     reasons.push(
-      `Covered on ${pdc90.coveredDays} of the last 90 days (${Math.round(pdc90.value * 100)}%).`,
+      `Covered on ${pdc90.coveredDays} of the last ${pdc90.days} days (${Math.round(pdc90.value * 100)}%).`,
     );
     return {
       dimension: 'medication',
