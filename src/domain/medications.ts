@@ -81,13 +81,30 @@ const KNOWN_NAMES: readonly (readonly [string, string | undefined])[] = (() => {
   return [...m].sort((a, b) => b[0].length - a[0].length);
 })();
 
+/** One word-bounded matcher per known name, compiled once at module load. */
+const KNOWN_MATCHERS: readonly (readonly [RegExp, string, string | undefined])[] = KNOWN_NAMES.map(
+  ([known, code]) => [new RegExp(`(^|[^a-z])${known}([^a-z]|$)`), known, code] as const,
+);
+
+// The same few medication names recur across hundreds of orders: match each text once.
+const knownCache = new Map<string, { rxcui?: string; name: string } | undefined>();
+
 function knownIngredient(name: string): { rxcui?: string; name: string } | undefined {
   const n = name.toLowerCase();
-  for (const [known, code] of KNOWN_NAMES) {
-    if (new RegExp(`(^|[^a-z])${known}([^a-z]|$)`).test(n))
-      return code ? { rxcui: code, name: known } : { name: known };
+  let hit = knownCache.get(n);
+  if (hit === undefined && !knownCache.has(n)) {
+    hit = undefined;
+    for (const [re, known, code] of KNOWN_MATCHERS) {
+      if (re.test(n)) {
+        hit = code ? { rxcui: code, name: known } : { name: known };
+        break;
+      }
+    }
+    if (knownCache.size > 10_000) knownCache.clear();
+    knownCache.set(n, hit);
   }
-  return undefined;
+  // A fresh object each time: callers may keep or spread it.
+  return hit ? { ...hit } : undefined;
 }
 
 const UNIT_PER: Record<string, string> = { ML: 'mL', HR: 'h', ACTUAT: 'actuation' };
@@ -98,6 +115,24 @@ const UNIT_PER: Record<string, string> = { ML: 'mL', HR: 'h', ACTUAT: 'actuation
  * Prefilled Syringe [Sublocade]". Tolerates lower case and missing spaces ("8mg").
  */
 export function parseRxnormName(text: string): ParsedName {
+  let cached = parsedCache.get(text);
+  if (!cached) {
+    cached = parseRxnormNameUncached(text);
+    if (parsedCache.size > 10_000) parsedCache.clear();
+    parsedCache.set(text, cached);
+  }
+  // Copies: the ingredients become part of an order, which callers own.
+  const ingredients = cached.ingredients.map((i) =>
+    i.strength ? { ...i, strength: { ...i.strength } } : { ...i },
+  );
+  return cached.doseForm !== undefined
+    ? { ingredients, doseForm: cached.doseForm }
+    : { ingredients };
+}
+
+const parsedCache = new Map<string, ParsedName>();
+
+function parseRxnormNameUncached(text: string): ParsedName {
   const t = text
     .replace(/\s*\[[^\]]*\]\s*$/, '')
     .replace(/^\s*\d+(?:\.\d+)?\s*(?:ML|HR|ACTUAT)\s+/i, '')
