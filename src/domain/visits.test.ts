@@ -61,4 +61,18 @@ describe('visits', () => {
     });
     expect(s.followUp).toMatchObject({ rule: 'taper', overdue: true, daysOverdue: 5 });
   });
+
+  it('an ED visit does not reset the follow-up clock (it is not the prescriber evaluation)', () => {
+    // Clinic visit d35, ED d6, taper (monthly): due d35 − 30 = d5 → 5 days overdue,
+    // although the ED visit 6 days ago is the last attended encounter.
+    const s = summariseVisits(
+      [encounter('clinic', asOf - 35, 'finished'), encounter('ed', asOf - 6, 'finished', 'EMER')],
+      asOf,
+      { tapering: true, longTermOpioid: true },
+    );
+    expect(s.lastAttended?.reference).toBe('Encounter/ed');
+    expect(s.daysSinceLastAttended).toBe(6);
+    expect(s.followUp).toMatchObject({ rule: 'taper', fromDay: asOf - 35, daysOverdue: 5 });
+    expect(s.followUp?.evidence.resources).toEqual(['Encounter/clinic']);
+  });
 });

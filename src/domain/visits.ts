@@ -163,7 +163,11 @@ export function followUpCheck(
   asOf: DayNumber,
 ): FollowUpCheck | undefined {
   const candidates: { rule: FollowUpRule; interval: number; from: DayNumber }[] = [];
-  const last = visits.lastAttended?.day;
+  // An emergency or inpatient stay is not the prescriber's follow-up evaluation
+  // (CDC 2022 intervals): the clock runs from the last non-acute attended visit.
+  const routine = visits.attended.filter((v) => !v.acuteCare);
+  const lastVisit = routine[routine.length - 1];
+  const last = lastVisit?.day;
   if (ctx.startDay !== undefined) {
     const interval = ctx.methadoneStart ? P.afterMethadoneStartDays : P.afterStartDays;
     // Only while the start is recent enough for the early-visit rule to matter.
@@ -187,7 +191,7 @@ export function followUpCheck(
     const dueDay = c.from + c.interval;
     const met =
       c.rule === 'after-start' || c.rule === 'methadone-start'
-        ? visits.attended.some((v) => v.day >= c.from && v.day <= dueDay)
+        ? routine.some((v) => v.day >= c.from && v.day <= dueDay)
         : dueDay >= asOf;
     const overdue = !met && asOf > dueDay;
     return { ...c, dueDay, met, overdue, daysOverdue: overdue ? asOf - dueDay : 0 };
@@ -198,7 +202,7 @@ export function followUpCheck(
       Number(b.overdue) - Number(a.overdue) || b.daysOverdue - a.daysOverdue || a.dueDay - b.dueDay,
   );
   const c = checks[0] as (typeof checks)[number];
-  const resources = visits.lastAttended ? [visits.lastAttended.reference] : [];
+  const resources = lastVisit ? [lastVisit.reference] : [];
   return {
     rule: c.rule,
     intervalDays: c.interval,
