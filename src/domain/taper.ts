@@ -239,7 +239,8 @@ export function assessTaper(input: TaperInput): TaperSummary {
       const v30 = i30 >= 0 && known[i30] ? val[i30]! : current;
       let startIdx = last;
       while (startIdx > 0 && val[startIdx]! < baseline - tol) startIdx--;
-      taperStartDay = from + startIdx + 1;
+      // First day below baseline; reported only when a taper is the state (not for stable/increasing).
+      const belowSince = from + startIdx + 1;
       const below = baseline - current;
       if (current - v30 > tol) {
         state = 'increasing';
@@ -248,6 +249,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
         state = 'stable';
         text = `Stable at about ${round1(current)} MME/day.`;
       } else {
+        taperStartDay = belowSince;
         let flat = 0;
         for (let i = last; i >= 0 && known[i] && Math.abs(val[i]! - current) <= tol; i--) flat++;
         const recent = ((v30 - current) / baseline) * 100;
