@@ -3,6 +3,7 @@ import type { Patient } from 'fhir/r4';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { readResource } from '../../fhir/read';
 import { PatientBanner } from '../../ui/PatientBanner';
+import { PatientSummaryPanel } from '../summary/PatientSummaryPanel';
 import { useSession } from '../session/SessionContext';
 
 /** The clinician's view inside one patient's chart. */
@@ -25,7 +26,7 @@ export function ChartScreen({ patientId }: { patientId: string }) {
         ) : (
           <PatientBanner patient={patient.data.resource} />
         ))}
-      <h2>Treatment engagement and opioid safety</h2>
+      <PatientSummaryPanel patientId={patientId} />
     </main>
   );
 }

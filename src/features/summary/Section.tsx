@@ -1,0 +1,70 @@
+import { useId, type ReactNode } from 'react';
+import { describeFhirError } from '../../fhir/errors';
+import type { LoadedRecord } from '../../fhir/patientRecord';
+import type { PatientSummary } from '../../domain/summary-types';
+import { moduleFailures, PART_WORDS, SECTION_PARTS, type SectionId } from './view';
+
+/**
+ * One section of the summary with its own heading and its own partial-data
+ * and error messages: a failed search blanks only the sections that need it.
+ */
+export function Section({
+  section,
+  title,
+  loaded,
+  summary,
+  children,
+}: {
+  section: SectionId;
+  title: string;
+  loaded?: LoadedRecord;
+  summary?: PatientSummary;
+  children?: ReactNode;
+}) {
+  const id = useId();
+  const failed = loaded
+    ? loaded.failures.filter((f) => SECTION_PARTS[section].includes(f.part))
+    : [];
+  const broken = summary ? moduleFailures(summary, section) : [];
+  // The headline still shows what it can; a detail section without its data shows only the failure.
+  const blocked = section !== 'headline' && failed.length > 0;
+  return (
+    <section className={`summary-section summary-section--${section}`} aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
+      {!loaded ? (
+        <p role="status" className="summary-section__loading">
+          Loading {title.toLowerCase()}…
+        </p>
+      ) : (
+        <>
+          {failed.length > 0 && (
+            <div role="alert" className="summary-section__failure">
+              <p>
+                {failed.length === 1 ? 'Part of the record' : 'Parts of the record'} could not be
+                loaded: {failed.map((f) => PART_WORDS[f.part]).join(', ')}.{' '}
+                {section === 'headline'
+                  ? 'The statements below that depend on it are incomplete.'
+                  : 'This section cannot be shown; the rest of the summary is unaffected.'}
+              </p>
+              <ul>
+                {failed.map((f) => (
+                  <li key={f.part}>
+                    {PART_WORDS[f.part]}: {describeFhirError(f.error)}
+                  </li>
+                ))}
+              </ul>
+              <p>Reload the app to try again.</p>
+            </div>
+          )}
+          {broken.length > 0 && (
+            <p role="note" className="summary-section__partial">
+              Partial: part of this section could not be worked out (
+              {broken.map((b) => b.module).join(', ')}). What is shown is what could be derived.
+            </p>
+          )}
+          {!blocked && children}
+        </>
+      )}
+    </section>
+  );
+}
