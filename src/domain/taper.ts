@@ -252,7 +252,13 @@ export function assessTaper(input: TaperInput): TaperSummary {
         taperStartDay = belowSince;
         let flat = 0;
         for (let i = last; i >= 0 && known[i] && Math.abs(val[i]! - current) <= tol; i--) flat++;
-        const recent = ((v30 - current) / baseline) * 100;
+        // Fastest fall over any 30-day span ending in the last 30 days: comparing only
+        // day −30 with today misses a cut made 30–31 days ago (120 → 90 on d30, → 60 on
+        // d16 read as 25%/month instead of 50%).
+        let recent = ((v30 - current) / baseline) * 100;
+        for (let i = Math.max(30, last - 29); i <= last; i++)
+          if (known[i] && known[i - 30])
+            recent = Math.max(recent, ((val[i - 30]! - val[i]!) / baseline) * 100);
         // Started months, rounded up: a monthly step taper reads as its step size whatever
         // the day of the month, and a fall within the first month counts as that month's pace.
         const months = Math.max(1, Math.ceil((asOf - taperStartDay + 1) / 30));
@@ -262,7 +268,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
         evidence.push({
           rule: 'taper.pace',
           resources: allRefs(last - 30, last),
-          detail: `${round1(baseline)} → ${round1(current)} MME/day; last 30 days ${round1(recent)}%, since ${iso(taperStartDay)} ${round1(overall)}% of baseline per 30 days`,
+          detail: `${round1(baseline)} → ${round1(current)} MME/day; fastest 30-day fall ending in the last 30 days ${round1(recent)}%, since ${iso(taperStartDay)} ${round1(overall)}% of baseline per 30 days`,
         });
         if (flat >= P.pauseMinDays) {
           state = 'paused';
