@@ -355,7 +355,11 @@ function taperFlags(s: TaperSummary, input: TaperInput): TaperFlag[] {
     const why = [
       cur >= P.highMme ? `${round1(cur)} MME/day` : '',
       benzo ? 'a benzodiazepine' : '',
-      tapering ? 'a taper' : '',
+      tapering
+        ? s.state === 'abrupt-discontinuation'
+          ? 'opioids stopped abruptly'
+          : 'a taper'
+        : '',
     ]
       .filter(Boolean)
       .join(', ');
