@@ -202,9 +202,10 @@ describe('transaction bundle for a new plan', () => {
     ];
     expect(plan.careTeam?.[0]?.reference).toBe(bundle.entry?.[0]?.fullUrl);
     expect(t1.basedOn?.[0]?.reference).toBe(bundle.entry?.[1]?.fullUrl);
-    expect(prov.target.map((t) => t.reference)).toEqual(
-      bundle.entry?.slice(0, 4).map((e) => e.fullUrl),
-    );
+    expect(prov.target.map((t) => t.reference)).toEqual([
+      ...(bundle.entry ?? []).slice(0, 4).map((e) => e.fullUrl),
+      'Patient/p1',
+    ]);
     expect(team.participant?.[0]?.member?.reference).toBe('PractitionerRole/peer-morales-role');
     expect(plan.author?.reference).toBe('Practitioner/dr-okafor');
     expect(plan.addresses?.[0]?.reference).toBe('Condition/oud');

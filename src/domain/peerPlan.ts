@@ -21,6 +21,8 @@ import type {
   Condition,
   Device,
   FhirResource,
+  Practitioner,
+  PractitionerRole,
   Provenance,
   Reference,
   Task,
@@ -89,12 +91,18 @@ export const PRIORITIES = [
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 
-export const draftTaskSchema = z.object({
+const draftTaskShape = z.object({
   /** Identifier value (and urn:uuid) of the Task, fixed when the task was added. */
   id: uuid,
+  reason: z.string(),
+  context: z.string(),
+  priority: z.enum(PRIORITIES),
+  due: z.string(),
+});
+
+export const draftTaskSchema = draftTaskShape.extend({
   reason: z.string().refine(isFollowUpReason, 'a code of the followup-reason CodeSystem'),
   context: z.string().trim().min(1, 'a sentence of context'),
-  priority: z.enum(PRIORITIES),
   due: isoDate,
 });
 
@@ -115,7 +123,8 @@ export const draftPeerSchema = z.object({
     .optional(),
 });
 
-export const peerPlanDraftSchema = z.object({
+/** The draft's shape: what a half-filled form saved in sessionStorage must have. */
+export const peerPlanDraftShape = z.object({
   version: z.literal(1),
   patientId: z.string().min(1),
   createdAt: z.string(),
@@ -124,6 +133,11 @@ export const peerPlanDraftSchema = z.object({
   goals: z.array(z.object({ id: uuid, text: z.string() })),
   activities: z.array(draftActivitySchema),
   peer: draftPeerSchema.optional(),
+  tasks: z.array(draftTaskShape),
+});
+
+/** A draft ready to write. */
+export const peerPlanDraftSchema = peerPlanDraftShape.extend({
   tasks: z.array(draftTaskSchema).max(MAX_TASKS_PER_WRITE),
 });
 
@@ -579,10 +593,10 @@ export function planWrite(ctx: BuildContext): PlannedWrite {
   }
   entries.push({
     fullUrl: urn(draft.ids.write),
-    resource: provenance(
-      ctx,
-      entries.map((e) => e.fullUrl),
-    ),
+    // The Patient is a target too: FHIR's Patient compartment places a Provenance
+    // by `target` (resolve() is Patient), and a patient/Provenance.c token may
+    // only write inside the compartment.
+    resource: provenance(ctx, [...entries.map((e) => e.fullUrl), `Patient/${draft.patientId}`]),
     request: {
       method: 'POST',
       url: 'Provenance',
@@ -721,3 +735,70 @@ export function planAsText(draft: PeerPlanDraft, mode: PlannedWrite['mode']): st
 
 export const activityDisplay = (code: string) => activityCoding(code).display ?? code;
 export const PRIORITY_LABEL = PRIORITY_WORD;
+
+// ---------------------------------------------------------------------------
+// Choosing the peer
+
+export interface PeerChoice {
+  reference: string;
+  display: string;
+  /** Set when the peer is on one of the patient's CareTeams. */
+  careTeam?: string;
+}
+
+function humanName(p: Practitioner | undefined): string | undefined {
+  const n = p?.name?.[0];
+  if (!n) return undefined;
+  return (n.text ?? [...(n.given ?? []), n.family].filter(Boolean).join(' ')) || undefined;
+}
+
+const isPeerRole = (role: PractitionerRole) =>
+  arr(role.code).some((cc) =>
+    codingsOf(cc).some((c) => c.system === NUCC_SYSTEM && c.code === PEER_SPECIALIST_CODE),
+  );
+
+/**
+ * Peers to offer: those on the patient's active CareTeams first (a peer the
+ * person already knows), then every PractitionerRole with the NUCC Peer
+ * Specialist code.
+ */
+export function peerChoices(input: {
+  roles: readonly PractitionerRole[];
+  practitioners: readonly Practitioner[];
+  careTeams: readonly CareTeam[];
+}): PeerChoice[] {
+  const byId = new Map(input.practitioners.map((p) => [`Practitioner/${p.id ?? ''}`, p]));
+  const roles = input.roles.filter((r) => r.id && r.active !== false && isPeerRole(r));
+  const nameOfRole = (r: PractitionerRole) =>
+    humanName(byId.get(r.practitioner?.reference ?? '')) ??
+    r.practitioner?.display ??
+    `Peer recovery specialist (${r.id ?? ''})`;
+  const out: PeerChoice[] = [];
+  const seen = new Set<string>();
+  for (const team of input.careTeams) {
+    if (!team.id || (team.status && team.status !== 'active')) continue;
+    for (const p of arr(team.participant)) {
+      const ref = p.member?.reference ?? '';
+      const role = roles.find((r) => `PractitionerRole/${r.id ?? ''}` === ref);
+      const taggedPeer = arr(p.role).some((cc) =>
+        codingsOf(cc).some((c) => c.system === NUCC_SYSTEM && c.code === PEER_SPECIALIST_CODE),
+      );
+      if (!role && !taggedPeer) continue;
+      if (!/^(PractitionerRole|Practitioner)\/[A-Za-z0-9\-.]{1,64}$/.test(ref) || seen.has(ref))
+        continue;
+      seen.add(ref);
+      out.push({
+        reference: ref,
+        display: role ? nameOfRole(role) : (p.member?.display ?? ref),
+        careTeam: `CareTeam/${team.id}`,
+      });
+    }
+  }
+  for (const r of roles) {
+    const ref = `PractitionerRole/${r.id ?? ''}`;
+    if (seen.has(ref)) continue;
+    seen.add(ref);
+    out.push({ reference: ref, display: nameOfRole(r) });
+  }
+  return out;
+}

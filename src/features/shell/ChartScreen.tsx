@@ -3,6 +3,7 @@ import type { Patient } from 'fhir/r4';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { readResource } from '../../fhir/read';
 import { PatientBanner } from '../../ui/PatientBanner';
+import { PeerPlanSection } from '../peerPlan/PeerPlanSection';
 import { PatientSummaryPanel } from '../summary/PatientSummaryPanel';
 import { useSession } from '../session/SessionContext';
 
@@ -27,6 +28,7 @@ export function ChartScreen({ patientId }: { patientId: string }) {
           <PatientBanner patient={patient.data.resource} />
         ))}
       <PatientSummaryPanel patientId={patientId} />
+      <PeerPlanSection patientId={patientId} />
     </main>
   );
 }
