@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { fhirclientTransport } from '../../fhir/transport';
 import { completeLaunch, LaunchError, type Session } from '../../smart/session';
 import { SessionContext } from '../session/SessionContext';
+import { WorklistScreen } from '../worklist/WorklistScreen';
 import { ChartScreen } from './ChartScreen';
 import { ProblemScreen } from './ProblemScreen';
 
@@ -33,13 +34,7 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
   return (
     <QueryClientProvider client={queryClient}>
       <SessionContext.Provider value={value}>
-        {session.patientId ? (
-          <ChartScreen patientId={session.patientId} />
-        ) : (
-          <main>
-            <h1>Peer follow-up worklist</h1>
-          </main>
-        )}
+        {session.patientId ? <ChartScreen patientId={session.patientId} /> : <WorklistScreen />}
       </SessionContext.Provider>
     </QueryClientProvider>
   );

@@ -1,0 +1,247 @@
+import { useLayoutEffect, useMemo, useState } from 'react';
+import { statusWords } from '../../domain/tasks';
+import {
+  parseStatusFilter,
+  WORKLIST_STATUSES,
+  withStatusFilter,
+  type WorklistRow,
+  type WorklistStatus,
+} from '../../domain/worklist';
+import { describeFhirError, FhirError } from '../../fhir/errors';
+import { isGranted } from '../../smart/scopes';
+import { formatName } from '../../ui/PatientBanner';
+import { useSession } from '../session/SessionContext';
+import { TaskDetail } from './TaskDetail';
+import {
+  MARK_DATA,
+  MARK_RENDERED,
+  MEASURE_RENDER,
+  useWorklistData,
+  worklistRows,
+} from './useWorklist';
+import './worklist.css';
+
+const STATUS_LABEL: Record<WorklistStatus, string> = {
+  requested: 'Waiting to be accepted',
+  accepted: 'Accepted',
+  'in-progress': 'In progress',
+  'on-hold': 'On hold',
+};
+
+/** The status filter lives in the query string; replaceState leaves fhirclient's state alone. */
+function useStatusFilter(): [WorklistStatus[], (s: WorklistStatus[]) => void] {
+  const [statuses, setStatuses] = useState(() => parseStatusFilter(window.location.search));
+  const update = (next: WorklistStatus[]) => {
+    setStatuses(next);
+    const url = `${window.location.pathname}${withStatusFilter(window.location.search, next)}${window.location.hash}`;
+    window.history.replaceState(window.history.state, '', url);
+  };
+  return [statuses, update];
+}
+
+/** The peer's worklist: own and claimable follow-ups, soonest due first. */
+export function WorklistScreen() {
+  const { session } = useSession();
+  const query = useWorklistData();
+  const [statuses, setStatuses] = useStatusFilter();
+  const [selectedId, setSelectedId] = useState<string | undefined>();
+  const data = query.data;
+  // Due words are relative to today; recomputed when the data changes.
+  const rows = useMemo(() => (data ? worklistRows(data, new Date()) : []), [data]);
+  const shown = useMemo(
+    () => rows.filter((r) => (statuses as string[]).includes(r.task.status)),
+    [rows, statuses],
+  );
+  const selected = rows.find((r) => r.task.id === selectedId);
+  const canUpdate = isGranted(session.grantedScopes, 'Task', 'u');
+
+  useLayoutEffect(() => {
+    if (!data || performance.getEntriesByName(MARK_DATA).length === 0) return;
+    performance.mark(MARK_RENDERED);
+    performance.measure(MEASURE_RENDER, MARK_DATA, MARK_RENDERED);
+    performance.clearMarks(MARK_DATA);
+  }, [data]);
+
+  return (
+    <main className="worklist">
+      <h1>Peer follow-up worklist</h1>
+      {query.isPending ? (
+        <p aria-busy="true">Loading your follow-ups…</p>
+      ) : query.isError ? (
+        <div role="alert">
+          <p>
+            Your follow-ups could not be loaded.{' '}
+            {query.error instanceof FhirError ? describeFhirError(query.error) : ''}
+          </p>
+          <button type="button" onClick={() => void query.refetch()}>
+            Try again
+          </button>
+        </div>
+      ) : (
+        <>
+          <DataNotices
+            unreadable={query.data.unreadable.length}
+            truncated={query.data.truncated}
+            missingPatients={rows.filter((r) => !r.patient).length}
+          />
+          <StatusFilter statuses={statuses} onChange={setStatuses} rows={rows} />
+          <div className="worklist-layout">
+            <WorklistTable
+              rows={shown}
+              total={rows.length}
+              selectedId={selectedId}
+              onOpen={setSelectedId}
+            />
+            {selected && (
+              <TaskDetail
+                key={selected.task.id}
+                row={selected}
+                user={query.data.user}
+                canUpdate={canUpdate}
+              />
+            )}
+          </div>
+        </>
+      )}
+    </main>
+  );
+}
+
+function DataNotices({
+  unreadable,
+  truncated,
+  missingPatients,
+}: {
+  unreadable: number;
+  truncated: boolean;
+  missingPatients: number;
+}) {
+  if (!unreadable && !truncated && !missingPatients) return null;
+  return (
+    <div className="worklist-notice" role="status">
+      {unreadable > 0 && (
+        <p>
+          {unreadable} record{unreadable === 1 ? '' : 's'} from the EHR could not be read and{' '}
+          {unreadable === 1 ? 'is' : 'are'} not shown.
+        </p>
+      )}
+      {truncated && (
+        <p>
+          The EHR returned more follow-ups than the app reads at once; the list may be incomplete.
+        </p>
+      )}
+      {missingPatients > 0 && (
+        <p>
+          For {missingPatients} follow-up{missingPatients === 1 ? '' : 's'} the person’s name could
+          not be read.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function StatusFilter({
+  statuses,
+  onChange,
+  rows,
+}: {
+  statuses: WorklistStatus[];
+  onChange: (s: WorklistStatus[]) => void;
+  rows: WorklistRow[];
+}) {
+  return (
+    <fieldset className="worklist-filter">
+      <legend>Show follow-ups that are</legend>
+      {WORKLIST_STATUSES.map((s) => {
+        const count = rows.filter((r) => r.task.status === s).length;
+        return (
+          <label key={s} className="worklist-choice">
+            <input
+              type="checkbox"
+              checked={statuses.includes(s)}
+              onChange={(e) =>
+                onChange(
+                  e.target.checked
+                    ? WORKLIST_STATUSES.filter((x) => x === s || statuses.includes(x))
+                    : statuses.filter((x) => x !== s),
+                )
+              }
+            />{' '}
+            {STATUS_LABEL[s]} ({count})
+          </label>
+        );
+      })}
+    </fieldset>
+  );
+}
+
+function WorklistTable({
+  rows,
+  total,
+  selectedId,
+  onOpen,
+}: {
+  rows: WorklistRow[];
+  total: number;
+  selectedId: string | undefined;
+  onOpen: (id: string) => void;
+}) {
+  if (total === 0) {
+    return (
+      <p className="worklist-empty">
+        No follow-ups for you right now, and none waiting to be claimed.
+      </p>
+    );
+  }
+  if (rows.length === 0) {
+    return <p className="worklist-empty">No follow-ups match the statuses chosen above.</p>;
+  }
+  return (
+    <table className="worklist-table">
+      <caption>
+        {rows.length} follow-up{rows.length === 1 ? '' : 's'}, soonest due first
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Person</th>
+          <th scope="col">Reason</th>
+          <th scope="col">Due</th>
+          <th scope="col">Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <Row key={r.task.id} row={r} selected={r.task.id === selectedId} onOpen={onOpen} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Row({
+  row,
+  selected,
+  onOpen,
+}: {
+  row: WorklistRow;
+  selected: boolean;
+  onOpen: (id: string) => void;
+}) {
+  const { task } = row;
+  const name = row.patient ? formatName(row.patient.name) : 'Name not available';
+  return (
+    <tr aria-current={selected ? 'true' : undefined}>
+      <th scope="row">
+        <button type="button" className="worklist-open" onClick={() => onOpen(task.id as string)}>
+          {name}
+        </button>
+      </th>
+      <td>{task.reasonCode?.text ?? task.reasonCode?.coding?.[0]?.display ?? 'Peer follow-up'}</td>
+      <td className={`worklist-due worklist-due--${row.due.level}`}>{row.due.text}</td>
+      <td>
+        {row.claimable ? 'Unclaimed — ' : ''}
+        {statusWords(task.status)}
+      </td>
+    </tr>
+  );
+}

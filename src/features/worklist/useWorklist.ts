@@ -1,0 +1,145 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { CarePlan, Task } from 'fhir/r4';
+import { useState } from 'react';
+import { dayOf } from '../../domain/dates';
+import { applyTaskAction, type TaskActionInput, type TaskRefusal } from '../../domain/tasks';
+import { buildWorklist, type WorklistRow } from '../../domain/worklist';
+import { FhirError } from '../../fhir/errors';
+import type { ReadResult } from '../../fhir/read';
+import {
+  loadWorklist,
+  readCarePlan,
+  readTask,
+  saveTask,
+  type WorklistData,
+  type WorklistUser,
+} from '../../fhir/worklist';
+import { logEvent } from '../../log';
+import { useSession } from '../session/SessionContext';
+
+/** Performance marks: data arrived → list committed (see scripts/bench-worklist.ts). */
+export const MARK_DATA = 'worklist:data';
+export const MARK_RENDERED = 'worklist:rendered';
+export const MEASURE_RENDER = 'worklist:render-after-data';
+
+export const worklistKey = (fhirUser: string | undefined) => ['worklist', fhirUser ?? ''] as const;
+
+export function useWorklistData() {
+  const { session, send } = useSession();
+  return useQuery({
+    queryKey: worklistKey(session.fhirUser),
+    queryFn: async () => {
+      const data = await loadWorklist(send, session.fhirUser);
+      performance.mark(MARK_DATA);
+      logEvent('worklist.loaded', {
+        tasks: data.tasks.length,
+        requests: data.requests,
+        unreadable: data.unreadable.length,
+      });
+      return data;
+    },
+    staleTime: 30_000,
+  });
+}
+
+/** Rows for the user: own and claimable Tasks in due order. */
+export function worklistRows(data: WorklistData, now: Date): WorklistRow[] {
+  return buildWorklist(data.tasks, data.patients, data.user.me, dayOf(now));
+}
+
+export function useCarePlan(reference: string | undefined) {
+  const { send } = useSession();
+  return useQuery<ReadResult<CarePlan>>({
+    queryKey: ['CarePlan', reference ?? ''],
+    queryFn: () => readCarePlan(send, reference as string),
+    enabled: Boolean(reference),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export class RefusedError extends Error {
+  constructor(readonly refusal: TaskRefusal) {
+    super(refusal.message);
+  }
+}
+
+/** What changed between the version the peer saw and the server's current one. */
+export interface Conflict {
+  current: Task;
+  changes: string[];
+}
+
+export function describeChanges(before: Task, after: Task): string[] {
+  const out: string[] = [];
+  if (before.status !== after.status) out.push(`status: ${before.status} → ${after.status}`);
+  const owner = (t: Task) => t.owner?.display ?? t.owner?.reference ?? 'no one';
+  if (owner(before) !== owner(after)) out.push(`owner: ${owner(before)} → ${owner(after)}`);
+  const notes = (t: Task) => (t.output ?? []).length + (t.note ?? []).length;
+  const added = notes(after) - notes(before);
+  if (added > 0)
+    out.push(`${added} new note${added === 1 ? '' : 's'} or outcome${added === 1 ? '' : 's'}`);
+  if ((before.statusReason?.text ?? '') !== (after.statusReason?.text ?? ''))
+    out.push(`reason: ${after.statusReason?.text ?? 'removed'}`);
+  if (out.length === 0) out.push('other details of the Task');
+  return out;
+}
+
+/**
+ * Applies one action to one row: the domain decides (a refusal never reaches
+ * the server), the write carries If-Match, and a 412 reloads the Task and
+ * reports what changed, so the peer can look and apply again.
+ */
+export function useTaskAction(row: WorklistRow, user: WorklistUser) {
+  const { session, send } = useSession();
+  const queryClient = useQueryClient();
+  const [conflict, setConflict] = useState<Conflict | undefined>();
+  const key = worklistKey(session.fhirUser);
+
+  const replaceInCache = (task: Task, etag: string | undefined) =>
+    queryClient.setQueryData<WorklistData>(key, (old) =>
+      old
+        ? {
+            ...old,
+            tasks: old.tasks.map((t) => (t.task.id === task.id ? { task, etag } : t)),
+          }
+        : old,
+    );
+
+  const mutation = useMutation({
+    mutationFn: async (input: TaskActionInput) => {
+      let { task, etag } = row;
+      if (!etag) {
+        // No version to send back: read the current one and act on it.
+        const fresh = await readTask(send, task.id as string);
+        task = fresh.resource;
+        etag = fresh.etag;
+      }
+      const result = applyTaskAction(task, input, {
+        me: user.me,
+        claimAs: user.claimAs,
+        now: new Date(),
+      });
+      if (!result.ok) throw new RefusedError(result.refusal);
+      try {
+        return await saveTask(send, { ...result.task, id: task.id as string }, etag);
+      } catch (e) {
+        if (e instanceof FhirError && e.kind === 'conflict') {
+          logEvent('worklist.task.conflict');
+          const current = await readTask(send, task.id as string);
+          setConflict({
+            current: current.resource,
+            changes: describeChanges(task, current.resource),
+          });
+          replaceInCache(current.resource, current.etag);
+        }
+        throw e;
+      }
+    },
+    onMutate: () => setConflict(undefined),
+    onSuccess: (saved, input) => {
+      logEvent(`worklist.task.${input.kind}`);
+      replaceInCache(saved.resource, saved.etag);
+    },
+  });
+  return { mutation, conflict };
+}
