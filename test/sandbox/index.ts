@@ -389,7 +389,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       sendHtml(
         res,
         200,
-        launchedPage(simOpts, appLaunchHref(appLaunchUrl, fhirBase, launch), userName, patientName),
+        launchedPage(
+          simOpts,
+          appLaunchHref(appLaunchUrl, fhirBase, launch, patient ? undefined : 'worklist'),
+          userName,
+          patientName,
+        ),
       );
       return true;
     }
@@ -401,7 +406,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         sendJson(
           res,
           200,
-          { launch, url: appLaunchHref(appLaunchUrl, fhirBase, launch) },
+          {
+            launch,
+            url: appLaunchHref(
+              appLaunchUrl,
+              fhirBase,
+              launch,
+              input.patient ? undefined : 'worklist',
+            ),
+          },
           'application/json',
         );
       } catch (err) {

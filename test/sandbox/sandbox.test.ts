@@ -721,4 +721,17 @@ describe('EHR simulator', () => {
       `${sb.fhirBase}/Practitioner/peer-sam`,
     );
   });
+  it('a launch without a patient opens the app with profile=worklist (a peer’s worklist); with one, without', async () => {
+    const srcOf = async (query: string) => {
+      const html = await (await fetch(`${sb.url}/launch?${query}`)).text();
+      const src = /<iframe title="SMART app" src="([^"]+)"/.exec(html)?.[1] ?? '';
+      return new URL(src.replace(/&#38;/g, '&'));
+    };
+    expect((await srcOf('form=1&patient=&user=peer-sam')).searchParams.get('profile')).toBe(
+      'worklist',
+    );
+    expect(
+      (await srcOf('form=1&patient=alex-rivera&user=peer-sam')).searchParams.has('profile'),
+    ).toBe(false);
+  });
 });

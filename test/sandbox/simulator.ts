@@ -11,10 +11,17 @@ export interface SimulatorOptions {
   cohort: Cohort;
 }
 
-export function appLaunchHref(appLaunchUrl: string, fhirBase: string, launch?: string): string {
+export function appLaunchHref(
+  appLaunchUrl: string,
+  fhirBase: string,
+  launch?: string,
+  /** 'worklist' when no patient is chosen: the app then asks for the peer's user-level scopes. */
+  profile?: 'worklist',
+): string {
   const u = new URL(appLaunchUrl);
   u.searchParams.set('iss', fhirBase);
   if (launch) u.searchParams.set('launch', launch);
+  if (profile) u.searchParams.set('profile', profile);
   return u.toString();
 }
 
