@@ -41,10 +41,11 @@ export function EvidenceDisclosure({
         className="evidence__toggle"
         aria-expanded={open}
         aria-controls={id}
+        // The visible word plus what it is about, so a list of buttons reads apart.
+        aria-label={`${label}: ${about}`}
         onClick={() => setOpen((o) => !o)}
       >
         {label}
-        <span className="visually-hidden">: {about}</span>
       </button>
       {open && (
         <div id={id} className="evidence__body">
