@@ -22,10 +22,20 @@ describe('scopesFor', () => {
 
   it('asks the peer worklist only for user-level Task, Patient, roles and plans', () => {
     const scopes = scopesFor('worklist', true, 'v2').split(' ');
-    expect(scopes).toContain('user/Task.rsu');
+    expect(scopes).toContain('user/Task.rus');
     expect(scopes).toContain('user/Patient.r');
     expect(scopes.some((s) => s.startsWith('patient/'))).toBe(false);
     expect(scopes.some((s) => s.includes('Observation'))).toBe(false);
+  });
+
+  it('writes v2 permissions in c-r-u-d-s order (servers refuse others: rsu was never granted)', () => {
+    for (const profile of ['chart', 'worklist'] as const) {
+      for (const scope of scopesFor(profile, true, 'v2').split(' ')) {
+        const perms = /\.([cruds]+)$/.exec(scope)?.[1];
+        if (perms)
+          expect(perms, scope).toBe([...'cruds'].filter((c) => perms.includes(c)).join(''));
+      }
+    }
   });
 
   it('converts to v1 syntax for servers without permission-v2', () => {
@@ -41,7 +51,7 @@ describe('scopesFor', () => {
 describe('toV1', () => {
   it('maps read and write letters', () => {
     expect(toV1('patient/Provenance.c')).toEqual(['patient/Provenance.write']);
-    expect(toV1('user/Task.rsu')).toEqual(['user/Task.read', 'user/Task.write']);
+    expect(toV1('user/Task.rus')).toEqual(['user/Task.read', 'user/Task.write']);
     expect(toV1('openid')).toEqual(['openid']);
   });
 });

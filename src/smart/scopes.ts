@@ -26,7 +26,7 @@ const CHART_RESOURCES = [
 ];
 
 const WORKLIST_RESOURCES = [
-  'user/Task.rsu',
+  'user/Task.rus',
   'user/Patient.r',
   'user/CarePlan.r',
   'user/Practitioner.r',
