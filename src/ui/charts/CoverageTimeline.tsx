@@ -55,7 +55,9 @@ export function CoverageTimeline({
 }) {
   const id = useId();
   const x = dayScale(from, to, LEFT, WIDTH - RIGHT);
-  const height = Math.max(1, rows.length) * ROW + 34;
+  const labels = placeMarkerLabels(markers, x);
+  const top = 12 * labels.lanes;
+  const height = top + Math.max(1, rows.length) * ROW + 34;
   const covered = rows.flatMap((r) => r.segments).filter((s) => s.kind !== 'gap');
   const gaps = rows.flatMap((r) => r.segments).filter((s) => s.kind === 'gap');
   const summary = `${title}: ${covered.length} covered period${covered.length === 1 ? '' : 's'} and ${gaps.length} gap${gaps.length === 1 ? '' : 's'} between ${formatDay(from)} and ${formatDay(to)}.`;
@@ -71,14 +73,14 @@ export function CoverageTimeline({
       >
         {monthTicks(from, to).map((t) => (
           <g key={t.day}>
-            <line x1={x(t.day)} x2={x(t.day)} y1={0} y2={height - 20} className="chart__grid" />
+            <line x1={x(t.day)} x2={x(t.day)} y1={top} y2={height - 20} className="chart__grid" />
             <text x={x(t.day) + 2} y={height - 6} className="chart__tick">
               {t.label}
             </text>
           </g>
         ))}
         {rows.map((row, i) => (
-          <g key={row.label} transform={`translate(0 ${i * ROW + 4})`}>
+          <g key={row.label} transform={`translate(0 ${top + i * ROW + 4})`}>
             <text x={4} y={ROW / 2 + 4} className="chart__label">
               {row.label}
             </text>
@@ -96,10 +98,21 @@ export function CoverageTimeline({
             ))}
           </g>
         ))}
-        {markers.map((m) => (
+        {labels.placed.map(({ marker: m, lane, anchor }) => (
           <g key={m.label}>
-            <line x1={x(m.day)} x2={x(m.day)} y1={0} y2={height - 20} className="chart__marker" />
-            <text x={Math.min(x(m.day) + 3, WIDTH - 120)} y={10} className="chart__marker-label">
+            <line
+              x1={x(m.day)}
+              x2={x(m.day)}
+              y1={lane * 12 + 2}
+              y2={height - 20}
+              className="chart__marker"
+            />
+            <text
+              x={x(m.day) + (anchor === 'start' ? 3 : -3)}
+              y={lane * 12 + 10}
+              textAnchor={anchor}
+              className="chart__marker-label"
+            >
               {m.label}
             </text>
           </g>
@@ -144,4 +157,26 @@ export function CoverageTimeline({
       </details>
     </figure>
   );
+}
+
+/**
+ * Marker labels sit above the rows, each in the first lane where it does not
+ * overlap an earlier one ("Today" and "Run-out" are often days apart), and
+ * point left when they would run off the right edge.
+ */
+function placeMarkerLabels(markers: TimelineMarker[], x: (day: DayNumber) => number) {
+  const CHAR_W = 6;
+  const lanesEnd: number[] = [];
+  const placed = [...markers]
+    .sort((a, b) => a.day - b.day)
+    .map((marker) => {
+      const width = marker.label.length * CHAR_W + 6;
+      const anchor: 'start' | 'end' = x(marker.day) + width > WIDTH - RIGHT ? 'end' : 'start';
+      const left = anchor === 'start' ? x(marker.day) : x(marker.day) - width;
+      let lane = lanesEnd.findIndex((end) => end < left);
+      if (lane === -1) lane = lanesEnd.length;
+      lanesEnd[lane] = left + width;
+      return { marker, lane, anchor };
+    });
+  return { placed, lanes: Math.max(1, lanesEnd.length) };
 }
