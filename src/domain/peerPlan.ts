@@ -146,7 +146,10 @@ export type DraftTask = z.infer<typeof draftTaskSchema>;
 export type DraftPeer = z.infer<typeof draftPeerSchema>;
 
 /** Problems that block writing, in words for the form (empty = ready). */
-export function draftProblems(draft: PeerPlanDraft): string[] {
+export function draftProblems(
+  draft: PeerPlanDraft,
+  opts: { addingToPlan?: boolean } = {},
+): string[] {
   const out: string[] = [];
   const parsed = peerPlanDraftSchema.safeParse(draft);
   if (!parsed.success) {
@@ -155,7 +158,9 @@ export function draftProblems(draft: PeerPlanDraft): string[] {
     }
   }
   if (!draft.peer) out.push('Choose the peer recovery specialist.');
-  if (!draft.activities.some((a) => a.selected)) out.push('Choose at least one activity.');
+  // A plan needs activities; adding follow-ups to one that has them does not.
+  if (!opts.addingToPlan && !draft.activities.some((a) => a.selected))
+    out.push('Choose at least one activity.');
   if (draft.tasks.length === 0) out.push('Add at least one follow-up.');
   return out;
 }

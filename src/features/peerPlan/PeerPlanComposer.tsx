@@ -123,7 +123,7 @@ export function PeerPlanComposer(props: ComposerProps) {
     update({ tasks: draft.tasks.map((t, j) => (j === i ? { ...t, ...patch } : t)) });
 
   const toPreview = () => {
-    const found = draftProblems(draft);
+    const found = draftProblems(draft, { addingToPlan: Boolean(existingPlan) });
     if (!user)
       found.push('The app does not know who you are (no fhirUser), so it cannot sign the plan.');
     setProblems(found);
