@@ -1,0 +1,134 @@
+/**
+ * The peer's loop, end to end in the sandbox: a peer launches from the
+ * simulator with no patient (worklist profile), accepts and completes a
+ * cohort Task with an outcome; the clinician then opens that patient and the
+ * summary shows the completed Task. Two browser contexts updating the same
+ * Task: the second gets the 412 path and neither change is lost.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Patient, Task } from 'fhir/r4';
+import type { Frame } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateAgainstProfiles } from '../../fhir-profiles/validate';
+import { launchFromSimulator, startStack, type Stack } from './stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+function patientName(key: string): string {
+  const p = stack.sandbox.cohort.patients
+    .find((x) => x.key === key)
+    ?.resources.find((r) => r.resourceType === 'Patient') as Patient;
+  const n = p.name?.[0];
+  return n?.text ?? `${n?.given?.join(' ')} ${n?.family}`;
+}
+
+async function serverTask(id: string): Promise<Task> {
+  return (await stack.sandbox.repository.readResource('Task', id)) as unknown as Task;
+}
+
+async function openTask(frame: Frame, key: string) {
+  await frame.getByRole('table').waitFor();
+  await frame.getByRole('button', { name: patientName(key) }).click();
+  const detail = frame.getByRole('region', { name: `Follow-up with ${patientName(key)}` });
+  await detail.waitFor();
+  return detail;
+}
+
+describe('peer worklist, end to end', () => {
+  it('a peer accepts and completes a Task; the clinician sees the loop closed', async () => {
+    const peer = await stack.newPage();
+    const frame = await launchFromSimulator(stack, peer.page, { userId: 'peer-morales' });
+    // the worklist, not the chart; the launch asked for the worklist (user-level) scopes
+    await frame.getByRole('heading', { name: 'Peer follow-up worklist' }).waitFor();
+    const detail = await openTask(frame, 'ed-visit');
+    await detail.getByRole('button', { name: 'Accept', exact: true }).click();
+    await detail.getByText('Saved: accepted.').waitFor();
+    await detail.getByText('Complete…', { exact: true }).click();
+    const axe = await new AxeBuilder({ page: peer.page })
+      .include('iframe[title="SMART app"]')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+      .analyze();
+    // the app's own nodes were analysed (targets inside the frame have a frame path)
+    expect(axe.passes.some((p) => p.nodes.some((n) => n.target.length > 1))).toBe(true);
+    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(
+      serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' > ')).join(', ')}`),
+    ).toEqual([]);
+    const complete = detail.getByRole('form', { name: 'Complete' });
+    await complete.getByRole('radio', { name: 'Reached', exact: true }).check();
+    await complete.getByLabel(/^Note/).fill('Spoke by phone; wound check booked for Monday.');
+    await complete.getByRole('button', { name: 'Complete follow-up' }).click();
+    await detail.getByText('Saved: completed — Reached.').waitFor();
+    expect(new URL(frame.url()).search).not.toMatch(/ed-visit/);
+
+    const task = await serverTask('ed-visit-peer-task-1');
+    expect(task.status).toBe('completed');
+    expect(validateAgainstProfiles(task)).toEqual([]);
+    await peer.context.close();
+
+    const clinician = await stack.newPage();
+    const chart = await launchFromSimulator(stack, clinician.page, {
+      patientKey: 'ed-visit',
+      userId: 'dr-okafor',
+    });
+    const section = chart.getByRole('region', { name: 'Peer recovery support' });
+    await section.waitFor({ timeout: 30_000 });
+    const closed = section.locator('li', { hasText: 'Emergency or inpatient visit' });
+    await closed.getByText('Reached').first().waitFor();
+    expect(await closed.textContent()).toMatch(/wound check booked for Monday/);
+    await clinician.context.close();
+  });
+
+  it('two browser contexts update the same Task: the second gets the 412 path and neither change is lost', async () => {
+    // fentanyl-detected's Task is accepted and owned by peer-baker
+    const a = await stack.newPage();
+    const b = await stack.newPage();
+    const frameA = await launchFromSimulator(stack, a.page, { userId: 'peer-baker' });
+    const frameB = await launchFromSimulator(stack, b.page, { userId: 'peer-baker' });
+    const detailA = await openTask(frameA, 'fentanyl-detected');
+    const detailB = await openTask(frameB, 'fentanyl-detected');
+
+    const record = async (
+      detail: ReturnType<Frame['getByRole']>,
+      outcome: string,
+      note: string,
+    ) => {
+      if (!(await detail.getByRole('form', { name: 'Record a contact attempt' }).isVisible()))
+        await detail.getByText('Record a contact attempt…').click();
+      const form = detail.getByRole('form', { name: 'Record a contact attempt' });
+      await form.getByRole('radio', { name: outcome, exact: true }).check();
+      await form.getByLabel(/What happened/).fill(note);
+      await form.getByRole('button', { name: 'Save attempt' }).click();
+      return form;
+    };
+    await record(detailA, 'Not reached', 'Called at 9, no answer (A).');
+    await detailA.getByText('Saved: in progress.').waitFor();
+
+    const formB = await record(detailB, 'Reached', 'Met at the clinic; naloxone kit given (B).');
+    const alert = detailB.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Someone else changed this follow-up/);
+    expect(await alert.textContent()).toMatch(/status: accepted → in-progress/);
+    expect(await formB.getByLabel(/What happened/).inputValue()).toBe(
+      'Met at the clinic; naloxone kit given (B).',
+    );
+    await formB.getByRole('button', { name: 'Save attempt' }).click();
+    await detailB.getByText('Saved: in progress.').waitFor();
+
+    const notes = ((await serverTask('fentanyl-detected-peer-task-1')).output ?? []).map(
+      (o) => o.valueAnnotation?.text,
+    );
+    expect(notes).toEqual([
+      'Not reached: Called at 9, no answer (A).',
+      'Reached: Met at the clinic; naloxone kit given (B).',
+    ]);
+    await a.context.close();
+    await b.context.close();
+  });
+});
