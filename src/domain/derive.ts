@@ -21,6 +21,7 @@ import { proposeFollowUps } from './followUps';
 import { classifyOrders } from './medications';
 import { mmeSeriesReport } from './mme';
 import { PARAMETERS } from './parameters';
+import { engagementStatusCoding } from './statusCodes';
 import type { MmeSummary, PatientSummary } from './summary-types';
 import { assessTaper, TAPERING_STATES, type TaperSummary } from './taper';
 import type { ClassificationResult, PatientRecord } from './types';
@@ -235,6 +236,7 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
     () => assessEngagement(dimensions),
     () => ({
       overall: 'Insufficient data' as const,
+      code: engagementStatusCoding('Insufficient data'),
       rule: {
         id: 'error',
         overall: 'Insufficient data' as const,

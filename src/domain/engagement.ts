@@ -4,7 +4,7 @@
  * overall status comes from a small rule TABLE (data, first match wins),
  * documented in docs/engagement-rules.md. Never a single opaque score.
  */
-import type { CarePlan, Task } from 'fhir/r4';
+import type { CarePlan, Coding, Task } from 'fhir/r4';
 import type { CoverageSummary } from './coverage';
 import type { DayNumber } from './dates';
 import type { DrugTestSummary } from './drugTests';
@@ -13,13 +13,21 @@ import { PARAMETERS } from './parameters';
 import type { VisitSummary } from './visits';
 import { FOLLOW_UP_REASON_SYSTEM } from './followUpCodes';
 import { arr, codingsOf, dayOfText, iso } from './safe';
+import { engagementStatusCoding } from './statusCodes';
 
 const P = PARAMETERS.engagement;
 
 export type Dimension = 'medication' | 'visits' | 'tests' | 'peer';
 export type Level = 'good' | 'concern' | 'serious' | 'no-data' | 'not-applicable';
-export type OverallStatus =
-  'Engaged' | 'At risk' | 'Disengaged' | 'Not in MOUD treatment' | 'Insufficient data';
+/** Every overall status (a test checks each against the engagement-status CodeSystem). */
+export const OVERALL_STATUSES = [
+  'Engaged',
+  'At risk',
+  'Disengaged',
+  'Not in MOUD treatment',
+  'Insufficient data',
+] as const;
+export type OverallStatus = (typeof OVERALL_STATUSES)[number];
 
 export interface DimensionStatus {
   dimension: Dimension;
@@ -100,6 +108,8 @@ export const ENGAGEMENT_RULES: readonly EngagementRule[] = [
 
 export interface EngagementSummary {
   overall: OverallStatus;
+  /** The overall status as an engagement-status Coding (what the app writes). */
+  code: Coding;
   rule: EngagementRule;
   dimensions: Record<Dimension, DimensionStatus>;
   /** Plain sentences: the rule, then the reasons of the dimensions that drove it. */
@@ -428,6 +438,7 @@ export function assessEngagement(dims: Record<Dimension, DimensionStatus>): Enga
       : driving;
   return {
     overall: rule.overall,
+    code: engagementStatusCoding(rule.overall),
     rule,
     dimensions: dims,
     reasons: [rule.because, ...shown.flatMap((d) => dims[d].reasons)],

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { computeCoverage } from './coverage';
 import { fromDay } from './dates';
 import { medicationDimension } from './engagement';
-import { ALL_FOLLOW_UP_REASONS, FOLLOW_UP_REASON_SYSTEM } from './followUpCodes';
-import { proposeFollowUps } from './followUps';
+import { ALL_FOLLOW_UP_REASONS, FOLLOW_UP_REASON_SYSTEM, isFollowUpReason } from './followUpCodes';
+import { PROPOSED_REASONS, proposeFollowUps } from './followUps';
+import { peerDimension } from './engagement';
+import { toDay } from './dates';
+import type { Task } from 'fhir/r4';
 import { summariseDrugTests } from './drugTests';
 import { summariseVisits } from './visits';
 import { D, encounter, order, peerTask, testSupply, udsObs } from './test-builders';
@@ -88,5 +91,30 @@ describe('follow-ups', () => {
       'peer-contact-gap',
     ];
     for (const u of used) expect(ALL_FOLLOW_UP_REASONS).toContain(u);
+  });
+
+  it('every reason the engine proposes (and the test builders use) is a followup-reason concept', () => {
+    for (const code of PROPOSED_REASONS) expect(isFollowUpReason(code), code).toBe(true);
+    const builderReason = peerTask('t', asOf, 'completed').reasonCode?.coding?.[0];
+    expect(builderReason?.system).toBe(FOLLOW_UP_REASON_SYSTEM);
+    expect(isFollowUpReason(builderReason?.code ?? '')).toBe(true);
+    expect(isFollowUpReason('supply-ran-out')).toBe(false);
+  });
+
+  it('due is the ISO date the Task carries in restriction.period.end, read back as the same day', () => {
+    const f = proposeFollowUps({ asOf, coverage, medication })[0]!;
+    expect(f.due).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(toDay(f.due)).toBe(f.dueDay);
+    // A Task written with that due date is past due the day after, not before.
+    const task = (status: Task['status']): Task => ({
+      ...peerTask('t', asOf, status, f.code),
+      executionPeriod: undefined,
+      lastModified: undefined,
+      restriction: { period: { end: f.due } },
+    });
+    const onDue = peerDimension([task('requested')], [], f.dueDay);
+    const after = peerDimension([task('requested')], [], f.dueDay + 1);
+    expect(onDue.reasons.join(' ')).not.toContain('past due');
+    expect(after.reasons.join(' ')).toContain('1 peer follow-up is past due.');
   });
 });

@@ -19,6 +19,27 @@ import type { VisitSummary } from './visits';
 
 const P = PARAMETERS.followUps;
 
+/**
+ * The reason codes this module proposes: each must be a concept of the
+ * followup-reason CodeSystem (followUps.test.ts checks), and `add` accepts no other.
+ */
+export const PROPOSED_REASONS = [
+  'moud-supply-lapsed',
+  'moud-supply-ending',
+  'moud-start',
+  'overdose-risk-test',
+  'buprenorphine-not-detected',
+  'acute-care-visit',
+  'visit-overdue',
+  'missed-visit',
+  'rapid-taper',
+  'abrupt-discontinuation',
+  'oud-signs-during-taper',
+  'naloxone-needed',
+  'peer-contact-gap',
+] as const;
+export type ProposedReason = (typeof PROPOSED_REASONS)[number];
+
 export type RequestPriority = 'routine' | 'urgent' | 'asap' | 'stat';
 const PRIORITY_RANK: Record<RequestPriority, number> = { stat: 0, asap: 1, urgent: 2, routine: 3 };
 
@@ -31,6 +52,7 @@ export interface FollowUp {
   action: string;
   priority: RequestPriority;
   dueDay: DayNumber;
+  /** ISO date of dueDay: exactly what the Task carries in `restriction.period.end`. */
   due: string;
   /** The day the triggering event happened (for de-duplication against Tasks). */
   triggerDay: DayNumber;
@@ -60,7 +82,7 @@ const DONE = new Set(['completed', 'failed']);
 export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
   const { asOf } = input;
   const out: FollowUp[] = [];
-  const add = (code: string, p: Omit<FollowUp, 'code' | 'reason' | 'due'>) =>
+  const add = (code: ProposedReason, p: Omit<FollowUp, 'code' | 'reason' | 'due'>) =>
     out.push({
       code,
       reason: followUpReasonCoding(code),

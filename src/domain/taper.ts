@@ -21,22 +21,27 @@ import type { Evidence } from './evidence';
 import { PARAMETERS } from './parameters';
 import { iso } from './safe';
 import type { ClassifiedOrder, MmeDay } from './types';
+import type { Coding } from 'fhir/r4';
+import { taperStatusCoding } from './statusCodes';
 import type { SupplyOf } from './coverage';
 import type { VisitSummary } from './visits';
 
 const P = PARAMETERS.taper;
 
-export type TaperState =
-  | 'not-long-term'
-  | 'stable'
-  | 'increasing'
-  | 'tapering-gradual'
-  | 'tapering-moderate'
-  | 'tapering-rapid'
-  | 'paused'
-  | 'abrupt-discontinuation'
-  | 'completed'
-  | 'unknown';
+/** Every taper state, in display order (a test checks each against the taper-status CodeSystem). */
+export const TAPER_STATES = [
+  'not-long-term',
+  'stable',
+  'increasing',
+  'tapering-gradual',
+  'tapering-moderate',
+  'tapering-rapid',
+  'paused',
+  'abrupt-discontinuation',
+  'completed',
+  'unknown',
+] as const;
+export type TaperState = (typeof TAPER_STATES)[number];
 
 export const TAPERING_STATES: ReadonlySet<TaperState> = new Set([
   'tapering-gradual',
@@ -58,6 +63,11 @@ export interface TaperFlag {
 export interface TaperSummary {
   asOf: DayNumber;
   state: TaperState;
+  /**
+   * The state as a taper-status Coding (what the app writes). Absent only for
+   * 'unknown': the CodeSystem has no concept for "could not be assessed".
+   */
+  code?: Coding;
   /** Plain sentence for the state. */
   text: string;
   longTermNow: boolean;
@@ -290,6 +300,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
   const summary: TaperSummary = {
     ...base,
     state,
+    code: taperStatusCoding(state),
     text,
     baselineMme: baseline >= 0 ? round1(baseline) : undefined,
     baselineDay: baselineIdx >= 0 ? from + baselineIdx : undefined,

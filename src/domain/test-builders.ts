@@ -4,6 +4,7 @@
  */
 import type { Encounter, MedicationDispense, Observation, Task } from 'fhir/r4';
 import { fromDay, toDay, type DayNumber } from './dates';
+import { FOLLOW_UP_REASON_SYSTEM } from './followUpCodes';
 import type { ClassifiedOrder, MedicationCategory, MoudProduct } from './types';
 
 export const D = (iso: string): DayNumber => toDay(iso) as DayNumber;
@@ -104,7 +105,7 @@ export function peerTask(
   id: string,
   day: DayNumber,
   status: Task['status'],
-  reason = 'supply-ran-out',
+  reason = 'moud-supply-lapsed',
 ): Task {
   return {
     resourceType: 'Task',
@@ -114,7 +115,7 @@ export function peerTask(
     reasonCode: {
       coding: [
         {
-          system: 'https://peer-recovery.example.org/fhir/CodeSystem/followup-reason',
+          system: FOLLOW_UP_REASON_SYSTEM,
           code: reason,
         },
       ],

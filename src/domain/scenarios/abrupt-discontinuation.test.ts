@@ -30,6 +30,7 @@ describe('abrupt-discontinuation', () => {
       currentMme: 0,
       abruptDay: d(14),
     });
+    expect(s.taper.code?.code).toBe('abrupt-discontinuation');
     expect(s.taper.text).toContain(isoD(14));
     // Tapering state and no naloxone order → no-naloxone; 0 MME → no MME flags.
     expect(s.taper.flags.map((f) => [f.kind, f.text])).toEqual([

@@ -41,6 +41,7 @@ describe('no-moud-no-opioids', () => {
   it('engagement: Not in MOUD treatment; no tests, no peer work; no follow-ups', () => {
     expect(s.drugTests.results).toEqual([]);
     expect(s.engagement.overall).toBe('Not in MOUD treatment');
+    expect(s.engagement.code.code).toBe('not-in-treatment');
     expect(s.engagement.dimensions.tests.level).toBe('no-data');
     expect(s.engagement.dimensions.peer.level).toBe('no-data');
     expect(s.followUps).toEqual([]);

@@ -28,6 +28,7 @@ describe('oxycodone-stable-120', () => {
   it('taper: long-term, stable at 120 (baseline 120); ≥50 and ≥90 flags; naloxone on record', () => {
     expect(s.taper.longTermNow).toBe(true);
     expect(s.taper.state).toBe('stable');
+    expect(s.taper.code?.code).toBe('stable');
     expect(s.taper.baselineMme).toBe(120);
     expect(s.taper.currentMme).toBe(120);
     expect(s.taper.pacePctPer30Days).toBeUndefined();

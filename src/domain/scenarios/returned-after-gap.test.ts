@@ -78,6 +78,7 @@ describe('returned-after-gap', () => {
     });
     expect(s.engagement.overall).toBe('At risk');
     expect(s.engagement.rule.id).toBe('any-serious');
+    expect(s.engagement.code.code).toBe('at-risk');
   });
 
   it('follow-ups: routine peer check-in in 14 days; no "return to MOUD" (restart was 119 days ago)', () => {

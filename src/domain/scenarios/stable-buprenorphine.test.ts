@@ -45,6 +45,7 @@ describe('stable-buprenorphine', () => {
 
   it('taper: not on long-term opioids, no flags', () => {
     expect(s.taper.state).toBe('not-long-term');
+    expect(s.taper.code?.code).toBe('not-on-long-term-opioids');
     expect(s.taper.currentMme).toBe(0);
     expect(s.taper.flags).toEqual([]);
   });
@@ -97,6 +98,7 @@ describe('stable-buprenorphine', () => {
     // One concern only → row "engaged".
     expect(s.engagement.overall).toBe('Engaged');
     expect(s.engagement.rule.id).toBe('engaged');
+    expect(s.engagement.code.code).toBe('engaged');
   });
 
   it('follow-ups: none (run-out 7 days away ≥ 3; peer only a concern)', () => {

@@ -35,6 +35,7 @@ describe('taper-benzo-no-naloxone', () => {
       pacePctPer30Days: 12.5,
       taperStartDay: d(55),
     });
+    expect(s.taper.code?.code).toBe('tapering-moderate');
     // 45 < 50 → no MME flags; clonazepam d25 (30 days) active today → benzodiazepine;
     // no naloxone while on a benzodiazepine and tapering → no-naloxone.
     expect(s.taper.flags.map((f) => [f.kind, f.text])).toEqual([

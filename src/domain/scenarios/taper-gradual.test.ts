@@ -41,6 +41,7 @@ describe('taper-gradual', () => {
       pacePctPer30Days: 6.7,
       taperStartDay: d(140),
     });
+    expect(s.taper.code?.code).toBe('tapering-gradual');
     // 60 ≥ 50 → mme-50; naloxone on record (d140) → no no-naloxone flag; no OUD signs.
     expect(s.taper.flags.map((f) => f.kind)).toEqual(['mme-50']);
   });

@@ -35,6 +35,7 @@ describe('taper-rapid', () => {
       taperStartDay: d(30),
       abruptDay: undefined,
     });
+    expect(s.taper.code?.code).toBe('tapering-rapid');
     // 60 ≥ 50; naloxone on record d30 → no no-naloxone flag; no OUD signs (no tests, no ED, no early refills).
     expect(s.taper.flags.map((f) => f.kind)).toEqual(['mme-50']);
   });
