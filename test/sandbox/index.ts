@@ -85,6 +85,13 @@ export interface Sandbox {
   /** Counts of FHIR requests keyed "METHOD resourceType". */
   requestCounts(): Record<string, number>;
   clearRequestLog(): void;
+  /**
+   * Test hook: the next `count` FHIR requests with this method whose path
+   * (below /fhir, "" or "/" for the base) matches answer `status` (default 500)
+   * with an OperationOutcome, without reaching the server. Rules are used in
+   * the order added; each expires after `count` matches.
+   */
+  failNext(rule: { method: string; path: string | RegExp; count?: number; status?: number }): void;
 }
 
 function loadCohort(asOf: Date): Cohort {
@@ -161,6 +168,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   });
 
   const requestLog: RequestLogEntry[] = [];
+  const failRules: { method: string; path: string | RegExp; remaining: number; status: number }[] =
+    [];
 
   const createLaunch = (req: LaunchRequest): string => {
     if (!cohort.users.some((u) => u.id === req.user)) throw new Error(`Unknown user ${req.user}`);
@@ -263,6 +272,21 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       });
     };
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    const injected = failRules.find(
+      (r) =>
+        r.remaining > 0 &&
+        r.method === (req.method ?? 'GET') &&
+        (typeof r.path === 'string' ? r.path === rest : r.path.test(rest)),
+    );
+    if (injected) {
+      injected.remaining -= 1;
+      sendJson(res, injected.status, {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'exception', details: { text: 'Injected failure' } }],
+      });
+      finish(injected.status);
+      return;
+    }
 
     if (rest === '/.well-known/smart-configuration' && req.method === 'GET') {
       sendJson(res, 200, smartConfiguration, 'application/json; charset=utf-8');
@@ -499,6 +523,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
     clearRequestLog: () => {
       requestLog.length = 0;
+    },
+    failNext: ({ method, path, count = 1, status = 500 }) => {
+      failRules.push({ method: method.toUpperCase(), path, remaining: count, status });
     },
   };
 }
