@@ -1,5 +1,5 @@
 import type { CarePlan, Task } from 'fhir/r4';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { isPeerTask } from '../../domain/engagement';
 import { followUpReasonCoding } from '../../domain/followUpCodes';
 import {
@@ -11,8 +11,13 @@ import {
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { usePatientSummary } from '../summary/usePatientSummary';
 import { loadDraft, saveDraft } from './draftStore';
-import { PeerPlanComposer } from './PeerPlanComposer';
 import './peerPlan.css';
+
+// Loaded on first use: most chart views never open the composer, and the
+// initial bundle has a budget.
+const PeerPlanComposer = lazy(() =>
+  import('./PeerPlanComposer').then((m) => ({ default: m.PeerPlanComposer })),
+);
 
 const OPEN = new Set([
   'draft',
@@ -112,21 +117,23 @@ export function PeerPlanSection({ patientId }: { patientId: string }) {
           {restored && (
             <p role="status">A draft that was not written yet was restored in this browser tab.</p>
           )}
-          <PeerPlanComposer
-            draft={draft}
-            onDraftChange={setDraft}
-            {...(plan ? { existingPlan: plan } : {})}
-            {...(oud?.id ? { oudCondition: { reference: `Condition/${oud.id}` } } : {})}
-            {...(summary.data.summary.mme.factorSet
-              ? { mmeFactorSet: summary.data.summary.mme.factorSet }
-              : {})}
-            asOfDay={summary.data.summary.asOf}
-            onClose={() => setDraftState(undefined)}
-            onWritten={(message) => {
-              setDraftState(undefined);
-              setDone(message);
-            }}
-          />
+          <Suspense fallback={<p aria-busy="true">Loading the composer…</p>}>
+            <PeerPlanComposer
+              draft={draft}
+              onDraftChange={setDraft}
+              {...(plan ? { existingPlan: plan } : {})}
+              {...(oud?.id ? { oudCondition: { reference: `Condition/${oud.id}` } } : {})}
+              {...(summary.data.summary.mme.factorSet
+                ? { mmeFactorSet: summary.data.summary.mme.factorSet }
+                : {})}
+              asOfDay={summary.data.summary.asOf}
+              onClose={() => setDraftState(undefined)}
+              onWritten={(message) => {
+                setDraftState(undefined);
+                setDone(message);
+              }}
+            />
+          </Suspense>
         </>
       ) : (
         !carePlansFailed && (
