@@ -94,9 +94,8 @@ describe('PatientSummaryPanel against the in-memory FHIR server', () => {
         </SessionContext.Provider>
       </QueryClientProvider>,
     );
-    expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain(
-      'Loading urine drug tests…',
-    );
+    expect(within(section('Urine drug tests')).getByRole('status').textContent).toBe('Loading…');
+    expect(screen.getAllByRole('status')).toHaveLength(6);
     await waitFor(() => expect(screen.queryAllByRole('status')).toHaveLength(0), {
       timeout: 10_000,
     });

@@ -36,7 +36,7 @@ export function PatientSummaryPanel({ patientId }: { patientId: string }) {
           </button>
         </div>
       ) : query.isSuccess ? (
-        <Loaded data={query.data} />
+        <Loaded data={query.data} dataAt={query.dataUpdatedAt} />
       ) : (
         <Sections />
       )}
@@ -44,14 +44,15 @@ export function PatientSummaryPanel({ patientId }: { patientId: string }) {
   );
 }
 
-function Loaded({ data }: { data: PatientSummaryData }) {
+function Loaded({ data, dataAt }: { data: PatientSummaryData; dataAt: number }) {
   const { loaded, summary } = data;
   const lines = useMemo(() => resourceLines(loaded.record, summary.orders), [loaded, summary]);
   const lookup = useCallback((ref: string) => lines.get(ref), [lines]);
   useEffect(() => {
-    // The benchmark reads this mark: index.html load → summary on screen.
+    // The benchmark reads these marks: index.html load → data in hand → summary on screen.
+    performance.mark('summary-data', { startTime: Math.max(0, dataAt - performance.timeOrigin) });
     performance.mark('summary-rendered');
-  }, [data]);
+  }, [data, dataAt]);
   return (
     <ResourceLookupContext.Provider value={lookup}>
       <p className="muted">As of {summary.asOfDate}.</p>

@@ -33,7 +33,7 @@ export function Section({
       <h3 id={id}>{title}</h3>
       {!loaded ? (
         <p role="status" className="summary-section__loading">
-          Loading {title.toLowerCase()}…
+          Loading…
         </p>
       ) : (
         <>

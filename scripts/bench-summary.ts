@@ -1,0 +1,155 @@
+/**
+ * npm run bench:summary — the clinician summary for the heavy patient, in
+ * headless Chromium against the sandbox with 150 ms added to every FHIR
+ * request. Prints, per run and as medians: time from index.html navigation
+ * start to performance.mark('summary-rendered'), and the number of sequential
+ * rounds of FHIR requests. Asserts nothing. Goal: ≤2 rounds, ≤1.5 s.
+ *
+ * Rounds, from the sandbox request log: a request joins the current round
+ * when it arrived before any of that round's responses had been sent (so it
+ * cannot depend on one); otherwise it opens a new round.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { launchBrowser } from '../test/e2e/browser';
+import { serveApp } from '../test/e2e/staticServer';
+import { buildCohort } from '../test/fixtures/cohort/index';
+import { buildHeavyPatient, HEAVY_PATIENT_KEY } from '../test/fixtures/heavy-patient';
+import { startSandbox, type RequestLogEntry } from '../test/sandbox/index';
+
+const RUNS = 7;
+const LATENCY_MS = 150;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+export function rounds(log: RequestLogEntry[]): RequestLogEntry[][] {
+  const sorted = [...log].sort((a, b) => a.at - b.at);
+  const out: RequestLogEntry[][] = [];
+  let firstEnd = Infinity;
+  for (const r of sorted) {
+    const current = out[out.length - 1];
+    if (current && r.at < firstEnd) {
+      current.push(r);
+      firstEnd = Math.min(firstEnd, r.at + r.durationMs);
+    } else {
+      out.push([r]);
+      firstEnd = r.at + r.durationMs;
+    }
+  }
+  return out;
+}
+
+async function main() {
+  const root = resolve(import.meta.dirname, '..');
+  const distDir = mkdtempSync(join(tmpdir(), 'peer-recovery-bench-'));
+  execFileSync(
+    'npx',
+    ['vite', 'build', '--logLevel', 'error', '--outDir', distDir, '--emptyOutDir'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  const asOf = new Date();
+  const cohort = buildCohort(asOf);
+  const heavy = buildHeavyPatient(asOf);
+  cohort.patients.push(heavy);
+
+  let config: unknown = {};
+  const app = await serveApp(distDir, () => config);
+  const sandbox = await startSandbox({
+    port: 0,
+    latencyMs: LATENCY_MS,
+    cohort,
+    appLaunchUrl: `${app.url}/launch.html`,
+    redirectUris: [`${app.url}/index.html`],
+  });
+  config = {
+    issuers: [{ iss: sandbox.fhirBase, clientId: sandbox.clientId, label: 'Local sandbox EHR' }],
+    redirectPath: 'index.html',
+    defaultStandaloneIss: sandbox.fhirBase,
+  };
+  const browser = await launchBrowser();
+  const user = cohort.users.find((u) => u.role === 'clinician');
+  if (!user) throw new Error('no clinician in the cohort');
+
+  console.log(
+    'Clinician summary, heavy patient (%d resources), %d ms added per FHIR request, %d runs after 1 warm-up',
+    heavy.resources.length,
+    LATENCY_MS,
+    RUNS,
+  );
+  const times: number[] = [];
+  const roundCounts: number[] = [];
+  const serverTimes: number[] = [];
+  const renderTimes: number[] = [];
+  try {
+    for (let run = 0; run <= RUNS; run++) {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+      const page = await context.newPage();
+      const launch = sandbox.createLaunch({ user: user.id, patient: HEAVY_PATIENT_KEY });
+      await page.goto(sandbox.launchUrl(launch));
+      await page.waitForURL(/\/index\.html/, { timeout: 60_000 });
+      // The app's fetches start after index.html loads: clear what launch.html did.
+      const origin = await page.evaluate(() => performance.timeOrigin);
+      await page
+        .locator('section.summary[data-ready="true"]')
+        .waitFor({ timeout: 300_000 })
+        .catch(async (e: unknown) => {
+          console.error(`run ${run}: the summary did not render; the page says:`);
+          console.error((await page.locator('body').innerText()).slice(0, 200));
+          console.error(
+            sandbox.requestLog
+              .map((r) => `${r.resourceType} ${r.status} ${r.durationMs}ms`)
+              .join('\n'),
+          );
+          throw e;
+        });
+      const [ms, dataMs] = await page.evaluate(() => [
+        performance.getEntriesByName('summary-rendered')[0]?.startTime ?? NaN,
+        performance.getEntriesByName('summary-data')[0]?.startTime ?? NaN,
+      ]);
+      const log = sandbox.requestLog.filter((r) => r.at >= origin);
+      const rs = rounds(log);
+      await context.close();
+      sandbox.clearRequestLog();
+      if (run === 0) continue; // warm-up: the sandbox's first searches are slower
+      times.push(ms);
+      roundCounts.push(rs.length);
+      // Time the sandbox spent answering on the critical path (slowest request of each round).
+      const serverMs = rs.reduce((sum, r) => sum + Math.max(...r.map((x) => x.durationMs)), 0);
+      serverTimes.push(serverMs);
+      renderTimes.push(ms - dataMs);
+      const shape = rs
+        .map(
+          (r) => `[${[...new Set(r.map((x) => x.resourceType || 'base'))].join(' ')}]×${r.length}`,
+        )
+        .join(' → ');
+      console.log(
+        `run ${run}: ${Math.round(ms)} ms (server critical path ${Math.round(serverMs)} ms, render after data ${Math.round(ms - dataMs)} ms), ${log.length} FHIR requests, ${rs.length} rounds: ${shape}`,
+      );
+    }
+  } finally {
+    await browser.close();
+    await Promise.allSettled([sandbox.close(), app.close()]);
+    rmSync(distDir, { recursive: true, force: true });
+  }
+  console.log(
+    `median: server critical path ${Math.round(median(serverTimes))} ms; render after data ${Math.round(median(renderTimes))} ms`,
+  );
+  console.log(
+    `median: ${Math.round(median(times))} ms to summary rendered (goal ≤1500), ${median(roundCounts)} rounds of FHIR requests (goal ≤2)`,
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
