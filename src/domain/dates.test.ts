@@ -75,6 +75,34 @@ describe('toDay / fromDay', () => {
     expect(new Set(results.filter((_, i) => i % 2 === 1)).size).toBe(1);
   });
 
+  it('property: across DST changes, day arithmetic is independent of the process time zone', () => {
+    // Random dateTimes in the US/EU DST-change weeks, with the offsets in force either
+    // side, read under several process zones: whole days between two of them are the
+    // difference of their calendar dates, whatever the zone or the 23/25-hour days.
+    const saved = process.env.TZ;
+    try {
+      fc.assert(
+        fc.property(
+          fc.constantFrom('America/New_York', 'Europe/Berlin', 'Australia/Sydney', 'UTC'),
+          fc.constantFrom('2024-03-0', '2024-03-1', '2024-10-2', '2024-11-0'),
+          fc.integer({ min: 1, max: 9 }),
+          fc.integer({ min: 1, max: 9 }),
+          fc.constantFrom('-05:00', '-04:00', '+01:00', '+02:00', '+10:00', '+11:00', 'Z'),
+          (tz, prefix, a, b, off) => {
+            process.env.TZ = tz;
+            const x = toDay(`${prefix}${a}T00:30:00${off}`)!;
+            const y = toDay(`${prefix}${b}T23:30:00${off}`)!;
+            expect(daysBetween(x, y)).toBe(b - a);
+            expect(fromDay(x)).toBe(`${prefix}${a}`);
+          },
+        ),
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('dayOf gives the calendar day in the named time zone', () => {
     const instant = new Date('2024-03-10T04:30:00Z'); // 23:30 on Mar 9 in New York, 04:30 Mar 10 in UTC
     expect(fromDay(dayOf(instant, 'America/New_York'))).toBe('2024-03-09');

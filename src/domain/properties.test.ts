@@ -1,17 +1,26 @@
 /**
  * Property tests: no input shaped like (partial, messy) R4 resources makes the
- * engine throw; PDC stays in [0, 1]; coverage never exceeds its window.
+ * engine — deriveAll or any module function — throw, and deriveAll records no
+ * module failure for it; PDC stays in [0, 1]; coverage never exceeds its window;
+ * MME is a finite number ≥ 0 or null (unknown). Day arithmetic across DST and
+ * time zones: dates.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { computeCoverage, coveredDaysIn, union } from './coverage';
 import { fromDay } from './dates';
 import { deriveAll } from './derive';
-import { readDrugTests } from './drugTests';
-import { assessTaper } from './taper';
+import { daysSupply, dosePlan } from './dosage';
+import { readDrugTests, summariseDrugTests } from './drugTests';
+import { isPeerTask, peerDimension } from './engagement';
+import { classifyOrders, oudDiagnoses } from './medications';
+import { mmeSeriesReport, orderMme } from './mme';
+import { assessTaper, earlyRefills } from './taper';
 import { summariseVisits } from './visits';
 import type { PatientRecord } from './types';
 import { D, order, testSupply } from './test-builders';
+import { buildCohort } from '../../test/fixtures/cohort';
+import { recordOf } from './scenarios/record';
 
 const asOf = D('2024-06-30');
 const junk = fc.oneof(
@@ -109,6 +118,47 @@ const medicationRequest = fc.record(
     status,
     intent: fc.constantFrom('order', 'plan', 'proposal', 'original-order'),
     medicationCodeableConcept: cc,
+    medicationReference: fc.oneof(
+      fc.record(
+        { reference: fc.constantFrom('#med', 'Medication/m1', 'Medication/', '#', 'x') },
+        { requiredKeys: [] },
+      ),
+      junk,
+    ),
+    contained: fc.oneof(
+      fc.array(
+        fc.record(
+          {
+            resourceType: fc.constantFrom('Medication', 'Patient'),
+            id: fc.constantFrom('med', 'm1', ''),
+            code: cc,
+            ingredient: fc.oneof(
+              fc.array(
+                fc.record(
+                  {
+                    itemCodeableConcept: cc,
+                    strength: fc.oneof(
+                      fc.record(
+                        { numerator: quantity, denominator: quantity },
+                        { requiredKeys: [] },
+                      ),
+                      junk,
+                    ),
+                  },
+                  { requiredKeys: [] },
+                ),
+                { maxLength: 2 },
+              ),
+              junk,
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 2 },
+      ),
+      junk,
+    ),
+    reasonCode: fc.oneof(fc.array(cc, { maxLength: 1 }), junk),
     authoredOn: date,
     dosageInstruction: fc.oneof(
       fc.array(
@@ -119,18 +169,36 @@ const medicationRequest = fc.record(
                 repeat: fc.record(
                   {
                     frequency: fc.integer({ min: -1, max: 6 }),
-                    period: fc.integer({ min: 0, max: 2 }),
-                    periodUnit: fc.constantFrom('d', 'h', 'wk'),
-                    boundsPeriod: fc.record({ start: date }, { requiredKeys: [] }),
+                    frequencyMax: fc.oneof(fc.integer({ min: -1, max: 8 }), junk),
+                    period: fc.oneof(fc.integer({ min: 0, max: 2 }), fc.double()),
+                    periodUnit: fc.constantFrom('d', 'h', 'wk', 'mo', 'a', 's', 'zz'),
+                    timeOfDay: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), junk),
+                    boundsPeriod: fc.record({ start: date, end: date }, { requiredKeys: [] }),
                   },
                   { requiredKeys: [] },
                 ),
               },
               { requiredKeys: [] },
             ),
-            doseAndRate: fc.array(fc.record({ doseQuantity: quantity }, { requiredKeys: [] }), {
-              maxLength: 2,
-            }),
+            sequence: fc.oneof(fc.integer({ min: -1, max: 3 }), junk),
+            asNeededBoolean: fc.oneof(fc.boolean(), junk),
+            doseAndRate: fc.oneof(
+              fc.array(
+                fc.record(
+                  {
+                    type: cc,
+                    doseQuantity: quantity,
+                    doseRange: fc.oneof(
+                      fc.record({ low: quantity, high: quantity }, { requiredKeys: [] }),
+                      junk,
+                    ),
+                  },
+                  { requiredKeys: [] },
+                ),
+                { maxLength: 2 },
+              ),
+              junk,
+            ),
           },
           { requiredKeys: [] },
         ),
@@ -263,15 +331,59 @@ const record = fc.record(
 );
 
 describe('never throws', () => {
-  it('deriveAll on partial, messy R4-shaped records', () => {
+  it('deriveAll on partial, messy R4-shaped records: no throw, no module failure, invariants hold', () => {
     fc.assert(
       fc.property(record, fc.integer({ min: asOf - 400, max: asOf + 400 }), (r, day) => {
         const s = deriveAll(r as unknown as PatientRecord, day);
         expect(s.failures).toEqual([]); // modules handle bad data themselves
-        for (const p of s.coverage.pdc) expect(p.value).toBeGreaterThanOrEqual(0);
-        for (const p of s.coverage.pdc) expect(p.value).toBeLessThanOrEqual(1);
+        for (const p of s.coverage.pdc) {
+          expect(p.value).toBeGreaterThanOrEqual(0);
+          expect(p.value).toBeLessThanOrEqual(1);
+          expect(p.days).toBeLessThanOrEqual(p.windowDays);
+          expect(p.coveredDays).toBeLessThanOrEqual(p.days);
+        }
+        // MME: a finite number ≥ 0, or null with a reason — never NaN, never negative.
+        // (Plain checks, one expect: 365 expects per run made the property slow.)
+        const badMme = s.mme.days.filter((m) =>
+          m.mme === null
+            ? !(m.unknownReasons && m.unknownReasons.length > 0)
+            : !(Number.isFinite(m.mme) && m.mme >= 0),
+        );
+        expect(badMme).toEqual([]);
+        if (s.taper.currentMme !== null) expect(s.taper.currentMme).toBeGreaterThanOrEqual(0);
+        for (const o of s.orders) {
+          const m = orderMme(o).mmePerDay;
+          if (m !== null) expect(m >= 0 && Number.isFinite(m)).toBe(true);
+        }
+        expect(s.coverage.daysInTreatment).toBeGreaterThanOrEqual(0);
+        for (const f of s.followUps) expect(f.dueDay).toBeGreaterThanOrEqual(s.asOf);
       }),
       { numRuns: 300 },
+    );
+  }, 30_000); // shared 2-core machine: the default 5 s is too tight under load
+
+  it('every module function on the same messy records', () => {
+    fc.assert(
+      fc.property(record, (raw) => {
+        const r = raw as unknown as PatientRecord;
+        const { orders } = classifyOrders(r);
+        for (const o of orders) {
+          orderMme(o);
+          dosePlan(o);
+          daysSupply(o);
+        }
+        mmeSeriesReport(orders, asOf - 364, asOf);
+        oudDiagnoses(r.conditions);
+        const c = computeCoverage(orders, r.medicationDispenses, daysSupply, asOf);
+        for (const p of c.pdc) expect(p.coveredDays).toBeLessThanOrEqual(p.windowDays);
+        summariseDrugTests(r.observations, asOf, () => ['MedicationRequest/x']);
+        earlyRefills(orders, daysSupply, asOf);
+        if (Array.isArray(r.tasks)) {
+          peerDimension(r.tasks, r.carePlans, asOf);
+          for (const t of r.tasks) isPeerTask(t, r.carePlans);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -310,6 +422,90 @@ describe('never throws', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+/**
+ * Partial R4 resources that still reach the clinical paths: the cohort's real
+ * patients with, per node, keys dropped or values swapped for junk (seeded).
+ * Random records from scratch rarely classify as MOUD or reach a taper.
+ */
+describe('never throws on damaged cohort records', () => {
+  const cohort = buildCohort(new Date('2025-03-15T12:00:00Z'));
+  const cohortAsOf = D('2025-03-15');
+  const JUNK: unknown[] = [
+    undefined,
+    null,
+    0,
+    -1,
+    1e308,
+    Number.NaN,
+    '',
+    'x',
+    '20240310',
+    true,
+    {},
+    [],
+  ];
+  const damage = (value: unknown, rnd: () => number, p: number): unknown => {
+    if (Array.isArray(value))
+      return value.filter(() => rnd() > p / 2).map((v) => damage(v, rnd, p));
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        const r = rnd();
+        if (k === 'resourceType') out[k] = v;
+        else if (r < p / 2)
+          continue; // dropped
+        else if (r < p) out[k] = JUNK[Math.floor(rnd() * JUNK.length)];
+        else out[k] = damage(v, rnd, p);
+      }
+      return out;
+    }
+    return value;
+  };
+  const mulberry32 = (seed: number) => () => {
+    let t = (seed += 0x6d2b79f5);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  it('deriveAll: no throw, no module failure, PDC ∈ [0,1], MME ≥ 0 or null', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: cohort.patients.length - 1 }),
+        fc.integer(),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        (i, seed, p) => {
+          const rnd = mulberry32(seed);
+          const resources = damage(
+            [...cohort.patients[i]!.resources, ...cohort.shared],
+            rnd,
+            p,
+          ) as never[];
+          const s = deriveAll(recordOf(resources), cohortAsOf);
+          expect(s.failures).toEqual([]);
+          for (const x of s.coverage.pdc) {
+            expect(x.value).toBeGreaterThanOrEqual(0);
+            expect(x.value).toBeLessThanOrEqual(1);
+            expect(x.coveredDays).toBeLessThanOrEqual(x.days);
+          }
+          expect(
+            s.mme.days.filter((m) => m.mme !== null && !(Number.isFinite(m.mme) && m.mme >= 0)),
+          ).toEqual([]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  }, 30_000);
+
+  it('sanity: undamaged (p = 0) cohort records reach MOUD, MME and taper paths', () => {
+    const states = cohort.patients.map(
+      (x) => deriveAll(recordOf(x.resources, cohort.shared), cohortAsOf).taper.state,
+    );
+    expect(states).toContain('tapering-gradual');
+    expect(states).toContain('abrupt-discontinuation');
   });
 });
 
