@@ -4,7 +4,13 @@
  * a care team acts on. Wording is deliberately neutral: a result is
  * "detected" or "not detected", never "positive for…" about a person.
  */
-import type { CodeableConcept, Observation, ObservationReferenceRange, Quantity } from 'fhir/r4';
+import type {
+  CodeableConcept,
+  Observation,
+  ObservationComponent,
+  ObservationReferenceRange,
+  Quantity,
+} from 'fhir/r4';
 import {
   LOINC_SYSTEM,
   UDS_GROUPS_OF_LOINC,
@@ -76,10 +82,15 @@ function codesOf(cc: CodeableConcept | CodeableConcept[] | undefined): string[] 
 }
 
 function fromCodes(codes: string[]): TestResult | undefined {
-  if (codes.some((c) => DETECTED_CODES.has(c))) return 'detected';
-  if (codes.some((c) => NOT_DETECTED_CODES.has(c))) return 'not-detected';
-  if (codes.some((c) => INDETERMINATE_CODES.has(c))) return 'indeterminate';
-  return undefined;
+  // One pass; precedence detected > not detected > indeterminate.
+  let notDetected = false;
+  let indeterminate = false;
+  for (const c of codes) {
+    if (DETECTED_CODES.has(c)) return 'detected';
+    if (NOT_DETECTED_CODES.has(c)) notDetected = true;
+    else if (INDETERMINATE_CODES.has(c)) indeterminate = true;
+  }
+  return notDetected ? 'not-detected' : indeterminate ? 'indeterminate' : undefined;
 }
 
 export function fromString(s: string | undefined): TestResult | undefined {
@@ -100,11 +111,16 @@ export function fromString(s: string | undefined): TestResult | undefined {
 }
 
 function fromInterpretation(codes: string[]): TestResult | undefined {
-  const up = codes.map((c) => c.toUpperCase());
-  if (up.some((c) => INTERP_DETECTED.has(c))) return 'detected';
-  if (up.some((c) => INTERP_NOT_DETECTED.has(c))) return 'not-detected';
-  if (up.some((c) => INTERP_INDETERMINATE.has(c))) return 'indeterminate';
-  return undefined;
+  // One pass; precedence detected > not detected > indeterminate.
+  let notDetected = false;
+  let indeterminate = false;
+  for (const c of codes) {
+    const up = c.toUpperCase();
+    if (INTERP_DETECTED.has(up)) return 'detected';
+    if (INTERP_NOT_DETECTED.has(up)) notDetected = true;
+    else if (INTERP_INDETERMINATE.has(up)) indeterminate = true;
+  }
+  return notDetected ? 'not-detected' : indeterminate ? 'indeterminate' : undefined;
 }
 
 function isNgPerMl(q: Quantity | undefined): boolean {
@@ -163,23 +179,25 @@ export function normaliseResult(
   src: ResultSource,
   analytes: UdsAnalyteGroup[],
 ): { result: TestResult; readFrom: string; detail: string } {
-  const coded = fromCodes(codesOf(src.valueCodeableConcept));
+  const valueCodes = codesOf(src.valueCodeableConcept);
+  const coded = fromCodes(valueCodes);
   if (coded)
     return {
       result: coded,
       readFrom: 'valueCodeableConcept',
-      detail: `coded answer ${codesOf(src.valueCodeableConcept).join(', ')}`,
+      detail: `coded answer ${valueCodes.join(', ')}`,
     };
   const text = src.valueCodeableConcept?.text;
   const str = fromString(src.valueString) ?? (text ? fromString(text) : undefined);
   if (str && str !== 'indeterminate')
     return { result: str, readFrom: 'valueString', detail: `text "${src.valueString ?? text}"` };
-  const interp = fromInterpretation(codesOf(src.interpretation));
+  const interpCodes = codesOf(src.interpretation);
+  const interp = fromInterpretation(interpCodes);
   if (interp)
     return {
       result: interp,
       readFrom: 'interpretation',
-      detail: `interpretation ${codesOf(src.interpretation).join(', ')}`,
+      detail: `interpretation ${interpCodes.join(', ')}`,
     };
   const num = fromNumber(src.valueQuantity, src.referenceRange, analytes);
   if (num) return { result: num.result, readFrom: 'valueQuantity', detail: num.detail };
@@ -192,21 +210,27 @@ export function normaliseResult(
   return { result: 'indeterminate', readFrom: 'none', detail: 'no readable result' };
 }
 
-function loincsOf(cc: CodeableConcept | undefined): string[] {
-  const out: string[] = [];
-  for (const c of Array.isArray(cc?.coding) ? cc.coding : []) {
-    if (c && typeof c.code === 'string' && (c.system === LOINC_SYSTEM || c.system === undefined))
-      out.push(c.code.trim());
-  }
-  return out;
-}
+type Analytes = { loinc: string; analytes: UdsAnalyteGroup[] };
 
-function analytesOf(
-  cc: CodeableConcept | undefined,
-): { loinc: string; analytes: UdsAnalyteGroup[] } | undefined {
-  for (const code of loincsOf(cc)) {
-    const groups = UDS_GROUPS_OF_LOINC.get(code);
-    if (groups && groups.length) return { loinc: code, analytes: groups as UdsAnalyteGroup[] };
+// One entry per drug-test LOINC, built on first use: results share it (read-only).
+const ANALYTES_OF_LOINC = new Map<string, Analytes>();
+
+/** The first LOINC coding (system LOINC or unstated) that names a drug-test analyte group. */
+function analytesOf(cc: CodeableConcept | undefined): Analytes | undefined {
+  const coding = cc?.coding;
+  if (!Array.isArray(coding)) return undefined;
+  for (const c of coding) {
+    if (!c || typeof c.code !== 'string' || (c.system !== LOINC_SYSTEM && c.system !== undefined))
+      continue;
+    const code = c.code.trim();
+    let a = ANALYTES_OF_LOINC.get(code);
+    if (!a) {
+      const groups = UDS_GROUPS_OF_LOINC.get(code);
+      if (!groups || !groups.length) continue;
+      a = { loinc: code, analytes: groups as UdsAnalyteGroup[] };
+      ANALYTES_OF_LOINC.set(code, a);
+    }
+    return a;
   }
   return undefined;
 }
@@ -220,6 +244,48 @@ function obsDay(o: Observation): DayNumber | undefined {
   );
 }
 
+const RESULT_WORDS: Record<TestResult, string> = {
+  detected: 'detected',
+  'not-detected': 'not detected',
+  indeterminate: 'indeterminate',
+};
+
+// "LOINC x (groups)" per LOINC: the same few labels recur on thousands of results.
+const labelCache = new Map<string, string>();
+function labelOf(a: Analytes): string {
+  let l = labelCache.get(a.loinc);
+  if (l === undefined) {
+    l = `LOINC ${a.loinc} (${a.analytes.join(', ')})`;
+    labelCache.set(a.loinc, l);
+  }
+  return l;
+}
+
+function pushResult(
+  results: DrugTestResult[],
+  r: string,
+  day: DayNumber,
+  src: ResultSource,
+  a: Analytes,
+  where: string,
+): void {
+  const n = normaliseResult(src, a.analytes);
+  const label = where ? `LOINC ${a.loinc}${where} (${a.analytes.join(', ')})` : labelOf(a);
+  results.push({
+    reference: r,
+    day,
+    loinc: a.loinc,
+    analytes: a.analytes,
+    result: n.result,
+    readFrom: n.readFrom,
+    evidence: {
+      rule: `drug-tests.${n.readFrom}`,
+      resources: [r],
+      detail: `${label} on ${iso(day)}: ${RESULT_WORDS[n.result]} from ${n.detail}`,
+    },
+  });
+}
+
 /** Read every drug-test Observation (and drug-test components of panels). Non-UDS observations are skipped. */
 export function readDrugTests(observations: Observation[]): {
   results: DrugTestResult[];
@@ -227,45 +293,29 @@ export function readDrugTests(observations: Observation[]): {
 } {
   const results: DrugTestResult[] = [];
   const unreadable: Unreadable[] = [];
-  for (const o of Array.isArray(observations) ? observations : []) {
+  if (!Array.isArray(observations)) return { results, unreadable };
+  for (const o of observations) {
     if (!o || typeof o !== 'object') continue;
-    const r = ref({ resourceType: 'Observation', id: o.id });
-    const uds: {
-      src: ResultSource;
-      where: string;
-      a: { loinc: string; analytes: UdsAnalyteGroup[] };
-    }[] = [];
     const main = analytesOf(o.code);
-    if (main) uds.push({ src: o, where: '', a: main });
-    if (Array.isArray(o.component))
-      o.component.forEach((c, i) => {
+    const components = o.component;
+    // Components that are drug tests, in order (most observations have none).
+    let parts: { c: ObservationComponent; i: number; a: Analytes }[] | undefined;
+    if (Array.isArray(components))
+      components.forEach((c, i) => {
         const a = c && typeof c === 'object' ? analytesOf(c.code) : undefined;
-        if (a) uds.push({ src: c, where: ` component ${i + 1}`, a });
+        if (a) (parts ??= []).push({ c, i, a });
       });
-    if (uds.length === 0) continue;
+    if (!main && !parts) continue;
     if (IGNORED_STATUS.has(String(o.status))) continue;
+    const r = ref({ resourceType: 'Observation', id: o.id });
     const day = obsDay(o);
     if (day === undefined) {
       unreadable.push({ reference: r, reason: 'drug test without an effective date' });
       continue;
     }
-    for (const s of uds) {
-      const a = s.a;
-      const n = normaliseResult(s.src, a.analytes);
-      results.push({
-        reference: r,
-        day,
-        loinc: a.loinc,
-        analytes: a.analytes,
-        result: n.result,
-        readFrom: n.readFrom,
-        evidence: {
-          rule: `drug-tests.${n.readFrom}`,
-          resources: [r],
-          detail: `LOINC ${a.loinc}${s.where} (${a.analytes.join(', ')}) on ${iso(day)}: ${n.result.replace('-', ' ')} from ${n.detail}`,
-        },
-      });
-    }
+    if (main) pushResult(results, r, day, o, main, '');
+    if (parts)
+      for (const p of parts) pushResult(results, r, day, p.c, p.a, ` component ${p.i + 1}`);
   }
   results.sort((x, y) => x.day - y.day);
   return { results, unreadable };
