@@ -66,7 +66,9 @@ describe('dimensions', () => {
     );
     expect(p.level).toBe('concern');
     expect(p.reasons[1]).toBe('Peer tried to reach out 2 days ago and could not connect.');
-    expect(peerDimension([peerTask('a', asOf - 70, 'completed')], [], asOf).level).toBe('serious');
+    // a long lapse in peer contact is an early warning, never serious on its own
+    expect(peerDimension([peerTask('a', asOf - 70, 'completed')], [], asOf).level).toBe('concern');
+    expect(peerDimension([peerTask('a', asOf - 400, 'completed')], [], asOf).level).toBe('concern');
     expect(peerDimension([], [], asOf).level).toBe('no-data');
   });
 });

@@ -34,6 +34,8 @@ export interface DimensionStatus {
   level: Level;
   reasons: string[];
   evidence: Evidence[];
+  /** Peer dimension only: days since the last completed peer contact. */
+  daysSinceContact?: number;
 }
 
 export interface EngagementRule {
@@ -397,8 +399,10 @@ export function peerDimension(
       detail: `completed on ${iso(completed.day)}`,
     });
     reasons.push(`Last peer contact ${ago(n)}.`);
-    level =
-      n <= P.peerContactCurrentDays ? 'good' : n <= P.peerContactStaleDays ? 'concern' : 'serious';
+    // Decision: peer support helps people stay in treatment, but a lapse in
+    // peer contact alone is an early warning, never "serious": it must not make
+    // someone "At risk" while medication, visits and tests are on track.
+    level = n <= P.peerContactCurrentDays ? 'good' : 'concern';
   } else {
     reasons.push('No completed peer contact yet.');
     level = 'concern';
@@ -423,7 +427,13 @@ export function peerDimension(
     );
     if (level === 'good') level = 'concern';
   }
-  return { dimension: 'peer', level, reasons, evidence };
+  return {
+    dimension: 'peer',
+    level,
+    reasons,
+    evidence,
+    ...(completed ? { daysSinceContact: asOf - completed.day } : {}),
+  };
 }
 
 export function assessEngagement(dims: Record<Dimension, DimensionStatus>): EngagementSummary {

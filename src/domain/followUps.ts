@@ -253,7 +253,7 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
   const peer = input.peer;
   if (
     peer &&
-    (peer.level === 'serious' || peer.level === 'no-data') &&
+    (peer.level === 'no-data' || (peer.daysSinceContact ?? 0) > P.peerCheckInAfterDays) &&
     inMoudCare &&
     !out.some((f) => PRIORITY_RANK[f.priority] < PRIORITY_RANK.routine)
   )

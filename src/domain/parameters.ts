@@ -103,8 +103,6 @@ export const PARAMETERS = {
   engagement: {
     /** Peer contact (completed Task) within this many days is current. */
     peerContactCurrentDays: 30,
-    /** No peer contact for longer than this is a serious concern. */
-    peerContactStaleDays: 60,
     /** PDC below this over 90 days is a medication concern (common 80% adherence convention). */
     pdcConcernBelow: 0.8,
     /** No attended visit for this many days makes the visit dimension serious. */
@@ -128,6 +126,8 @@ export const PARAMETERS = {
     notDetectedConversationDays: 7,
     missedVisitContactDays: 3,
     peerContactGapDays: 14,
+    /** Propose a peer check-in when the last completed peer contact is older than this. UNCONFIRMED. */
+    peerCheckInAfterDays: 60,
     /** Supply projected to run out within this many days, with nothing after it. */
     supplyEndingSoonDays: 3,
   },

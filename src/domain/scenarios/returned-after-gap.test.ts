@@ -65,7 +65,7 @@ describe('returned-after-gap', () => {
     ]);
   });
 
-  it('engagement: medication, visits and tests good; last peer contact 126 days ago (> 60) is serious → At risk', () => {
+  it('engagement: medication, visits and tests good; last peer contact 126 days ago is an early warning only → Engaged', () => {
     expect(s.engagement.dimensions.medication.reasons).toEqual([
       `Buprenorphine supply covers today and lasts through ${isoD(-20)}.`,
       `120 days in treatment since ${isoD(119)}.`,
@@ -73,12 +73,13 @@ describe('returned-after-gap', () => {
     expect(s.engagement.dimensions.visits.level).toBe('good');
     expect(s.engagement.dimensions.tests.level).toBe('good');
     expect(s.engagement.dimensions.peer).toMatchObject({
-      level: 'serious',
+      level: 'concern',
       reasons: ['Last peer contact 126 days ago.'],
     });
-    expect(s.engagement.overall).toBe('At risk');
-    expect(s.engagement.rule.id).toBe('any-serious');
-    expect(s.engagement.code.code).toBe('at-risk');
+    // one concern (peer) with medication good: the "engaged" row
+    expect(s.engagement.overall).toBe('Engaged');
+    expect(s.engagement.rule.id).toBe('engaged');
+    expect(s.engagement.code.code).toBe('engaged');
   });
 
   it('follow-ups: routine peer check-in in 14 days; no "return to MOUD" (restart was 119 days ago)', () => {
