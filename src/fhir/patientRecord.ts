@@ -31,7 +31,7 @@ export interface LoadedRecord {
  * Statuses the engine counts (HEDIS POD) plus the ones it must see to report
  * (entered-in-error is asked for so it can be shown as set aside, not missed).
  */
-const MEDICATION_REQUEST_STATUSES = 'active,completed,stopped,on-hold,entered-in-error';
+export const MEDICATION_REQUEST_STATUSES = 'active,completed,stopped,on-hold,entered-in-error';
 /** Encounters and drug tests older than this do not change any statement the summary makes. */
 export const HISTORY_YEARS = 3;
 

@@ -2,6 +2,9 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { fhirclientTransport } from '../../fhir/transport';
 import { completeLaunch, LaunchError, type Session } from '../../smart/session';
+import { IntegrationCheck } from '../integration/IntegrationCheck';
+import { IntegrationLink } from '../integration/IntegrationLink';
+import { useIntegrationView } from '../integration/useHashView';
 import { SessionContext } from '../session/SessionContext';
 import { WorklistScreen } from '../worklist/WorklistScreen';
 import { ChartScreen } from './ChartScreen';
@@ -27,6 +30,7 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
         : null,
     [state],
   );
+  const integrationView = useIntegrationView();
 
   if (state.status === 'pending') return <p aria-busy="true">Connecting to the EHR…</p>;
   if (state.status === 'failed') return <LaunchFailure error={state.error} />;
@@ -34,7 +38,14 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
   return (
     <QueryClientProvider client={queryClient}>
       <SessionContext.Provider value={value}>
-        {session.patientId ? <ChartScreen patientId={session.patientId} /> : <WorklistScreen />}
+        {integrationView ? (
+          <IntegrationCheck />
+        ) : session.patientId ? (
+          <ChartScreen patientId={session.patientId} />
+        ) : (
+          <WorklistScreen />
+        )}
+        {!integrationView && <IntegrationLink />}
       </SessionContext.Provider>
     </QueryClientProvider>
   );
