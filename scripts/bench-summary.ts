@@ -27,9 +27,11 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-export function rounds(log: RequestLogEntry[]): RequestLogEntry[][] {
+type Timed = Pick<RequestLogEntry, 'at' | 'durationMs' | 'resourceType'>;
+
+export function rounds<T extends Timed>(log: T[]): T[][] {
   const sorted = [...log].sort((a, b) => a.at - b.at);
-  const out: RequestLogEntry[][] = [];
+  const out: T[][] = [];
   let firstEnd = Infinity;
   for (const r of sorted) {
     const current = out[out.length - 1];
@@ -87,11 +89,31 @@ async function main() {
   const times: number[] = [];
   const roundCounts: number[] = [];
   const serverTimes: number[] = [];
+  const sandboxRoundCounts: number[] = [];
   const renderTimes: number[] = [];
   try {
     for (let run = 0; run <= RUNS; run++) {
       const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
       const page = await context.newPage();
+      // The browser's view of the FHIR requests: when each was sent and when its answer came.
+      // (The sandbox's own log stamps a request when its busy event loop gets to it.)
+      const sent = new Map<object, Timed>();
+      page.on('request', (req) => {
+        if (req.url().startsWith(sandbox.fhirBase)) {
+          const type = new URL(req.url()).pathname.slice(new URL(sandbox.fhirBase).pathname.length);
+          sent.set(req, {
+            at: Date.now(),
+            durationMs: Infinity,
+            resourceType: type.split('/')[1] ?? '',
+          });
+        }
+      });
+      const done = (req: object) => {
+        const t = sent.get(req);
+        if (t) t.durationMs = Date.now() - t.at;
+      };
+      page.on('requestfinished', done);
+      page.on('requestfailed', done);
       const launch = sandbox.createLaunch({ user: user.id, patient: HEAVY_PATIENT_KEY });
       await page.goto(sandbox.launchUrl(launch));
       await page.waitForURL(/\/index\.html/, { timeout: 60_000 });
@@ -115,14 +137,19 @@ async function main() {
         performance.getEntriesByName('summary-data')[0]?.startTime ?? NaN,
       ]);
       const log = sandbox.requestLog.filter((r) => r.at >= origin);
-      const rs = rounds(log);
+      const rs = rounds([...sent.values()].filter((r) => r.at >= origin));
+      const serverRounds = rounds(log);
       await context.close();
       sandbox.clearRequestLog();
       if (run === 0) continue; // warm-up: the sandbox's first searches are slower
       times.push(ms);
       roundCounts.push(rs.length);
+      sandboxRoundCounts.push(serverRounds.length);
       // Time the sandbox spent answering on the critical path (slowest request of each round).
-      const serverMs = rs.reduce((sum, r) => sum + Math.max(...r.map((x) => x.durationMs)), 0);
+      const serverMs = serverRounds.reduce(
+        (sum, r) => sum + Math.max(...r.map((x) => x.durationMs)),
+        0,
+      );
       serverTimes.push(serverMs);
       renderTimes.push(ms - dataMs);
       const shape = rs
@@ -131,7 +158,7 @@ async function main() {
         )
         .join(' → ');
       console.log(
-        `run ${run}: ${Math.round(ms)} ms (server critical path ${Math.round(serverMs)} ms, render after data ${Math.round(ms - dataMs)} ms), ${log.length} FHIR requests, ${rs.length} rounds: ${shape}`,
+        `run ${run}: ${Math.round(ms)} ms (server critical path ${Math.round(serverMs)} ms, render after data ${Math.round(ms - dataMs)} ms), ${log.length} FHIR requests, ${rs.length} rounds as the browser sent them (${serverRounds.length} by the sandbox log): ${shape}`,
       );
     }
   } finally {
@@ -143,7 +170,7 @@ async function main() {
     `median: server critical path ${Math.round(median(serverTimes))} ms; render after data ${Math.round(median(renderTimes))} ms`,
   );
   console.log(
-    `median: ${Math.round(median(times))} ms to summary rendered (goal ≤1500), ${median(roundCounts)} rounds of FHIR requests (goal ≤2)`,
+    `median: ${Math.round(median(times))} ms to summary rendered (goal ≤1500), ${median(roundCounts)} rounds of FHIR requests as sent by the browser, ${median(sandboxRoundCounts)} by the sandbox log (goal ≤2)`,
   );
 }
 

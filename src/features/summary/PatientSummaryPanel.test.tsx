@@ -146,7 +146,22 @@ describe('PatientSummaryPanel against the in-memory FHIR server', () => {
     const peer = section('Peer recovery support');
     expect(peer.textContent).toContain('No open peer tasks.');
     expect(within(peer).getByRole('heading', { name: 'Recently closed peer tasks' })).toBeTruthy();
-    expect(peer.textContent).toContain('Completed');
+    // the closed loop: status, outcome and the last contact attempt of the peer Task
+    const closed = within(peer).getByRole('heading', { name: 'Recently closed peer tasks' })
+      .nextElementSibling as HTMLElement;
+    expect(closed.textContent).toContain('Routine recovery support check-in');
+    expect(within(closed).getByText('Status').nextElementSibling?.textContent).toBe('Completed');
+    expect(within(closed).getByText('Outcome').nextElementSibling?.textContent).toBe(
+      'Connected to a resource',
+    );
+    expect(
+      within(closed).getByText('Last contact attempt').nextElementSibling?.textContent,
+    ).toMatch(
+      /: Reached by phone; recovery goals reviewed; connected to a weekly mutual-aid meeting\.$/,
+    );
+    expect(within(closed).getByText('Peer').nextElementSibling?.textContent).not.toBe(
+      'Not yet claimed',
+    );
   });
 
   it('lapsed-supply: medication needs attention, supply ran out 10 days ago, open gap, unclaimed peer task', async () => {

@@ -9,7 +9,7 @@ import { MmeSection } from './MmeSection';
 import { PeerSection } from './PeerSection';
 import { usePatientSummary, type PatientSummaryData } from './usePatientSummary';
 import { VisitsSection } from './VisitsSection';
-import { resourceLines } from './view';
+import { resourceLines, SECTION_MODULES } from './view';
 import './summary.css';
 
 /** The clinician's panel: engagement, coverage, MME/taper, tests, visits and peer support. */
@@ -57,6 +57,7 @@ function Loaded({ data, dataAt }: { data: PatientSummaryData; dataAt: number }) 
     <ResourceLookupContext.Provider value={lookup}>
       <p className="muted">As of {summary.asOfDate}.</p>
       <DataNotice unreadable={[...loaded.unreadable, ...summary.unreadable]} />
+      <OtherFailures modules={summary.failures.map((f) => f.module)} />
       <Sections data={data} />
     </ResourceLookupContext.Provider>
   );
@@ -73,5 +74,18 @@ function Sections({ data }: { data?: PatientSummaryData }) {
       <VisitsSection {...props} />
       <PeerSection {...props} />
     </div>
+  );
+}
+
+/** Derivation failures no section owns (e.g. follow-up proposals): still said, as partial. */
+function OtherFailures({ modules }: { modules: string[] }) {
+  const owned = Object.values(SECTION_MODULES).flat();
+  const other = modules.filter((m) => !owned.some((o) => m === o || m.startsWith(`${o}.`)));
+  if (other.length === 0) return null;
+  return (
+    <p role="note" className="summary-section__partial">
+      Partial: some of the summary could not be worked out ({[...new Set(other)].join(', ')}). The
+      sections below show what could be derived.
+    </p>
   );
 }

@@ -1,0 +1,73 @@
+import type { Task } from 'fhir/r4';
+import { describe, expect, it } from 'vitest';
+import type { PatientSummary } from '../../domain/summary-types';
+import { moduleFailures, paceWords, readPeerTask } from './view';
+
+const CODES = { outputTypeSystem: 'urn:types', outcomeSystem: 'urn:outcomes' };
+
+describe('paceWords', () => {
+  const taper = (state: PatientSummary['taper']['state'], pace?: number) =>
+    ({ state, pacePctPer30Days: pace }) as PatientSummary['taper'];
+  it('says the pace as a reduction per month with its speed', () => {
+    expect(paceWords(taper('tapering-gradual', 8))).toBe('−8% of baseline per month, gradual');
+    expect(paceWords(taper('tapering-rapid', 41.7))).toBe('−41.7% of baseline per month, rapid');
+    expect(paceWords(taper('stable'))).toBeUndefined();
+  });
+});
+
+describe('readPeerTask', () => {
+  it('reads outcome and the latest attempt from output and note, whichever is newer', () => {
+    const t: Task = {
+      resourceType: 'Task',
+      id: 't1',
+      status: 'failed',
+      intent: 'order',
+      reasonCode: { text: 'Supply ran out' },
+      output: [
+        {
+          type: { coding: [{ system: 'urn:types', code: 'contact-outcome' }] },
+          valueCodeableConcept: {
+            coding: [{ system: 'urn:outcomes', code: 'not-reached', display: 'Not reached' }],
+          },
+        },
+        {
+          type: { coding: [{ system: 'urn:types', code: 'contact-attempt-note' }] },
+          valueAnnotation: { time: '2026-01-02T10:00:00Z', text: 'Voicemail left' },
+        },
+      ],
+      note: [{ time: '2026-01-05T10:00:00Z', text: 'Second call, no answer' }],
+    };
+    const v = readPeerTask(t, CODES);
+    expect(v.outcome).toBe('Not reached');
+    expect(v.lastAttempt?.text).toBe('Second call, no answer');
+    expect(v.open).toBe(false);
+    expect(v.reason).toBe('Supply ran out');
+  });
+
+  it('does not crash on a Task with odd shapes', () => {
+    const odd = {
+      resourceType: 'Task',
+      status: 'requested',
+      output: [null, {}],
+    } as unknown as Task;
+    const v = readPeerTask(odd, CODES);
+    expect(v.open).toBe(true);
+    expect(v.outcome).toBeUndefined();
+    expect(v.lastAttempt).toBeUndefined();
+  });
+});
+
+describe('moduleFailures', () => {
+  it('gives each section the derivation failures of the modules it shows', () => {
+    const s = {
+      failures: [
+        { module: 'drugTests', message: 'x' },
+        { module: 'engagement.peer', message: 'y' },
+      ],
+    } as PatientSummary;
+    expect(moduleFailures(s, 'tests').map((f) => f.module)).toEqual(['drugTests']);
+    expect(moduleFailures(s, 'peer').map((f) => f.module)).toEqual(['engagement.peer']);
+    expect(moduleFailures(s, 'headline').map((f) => f.module)).toEqual(['engagement.peer']);
+    expect(moduleFailures(s, 'coverage')).toEqual([]);
+  });
+});
