@@ -35,6 +35,8 @@ Description: "The interactions and search parameters the peer recovery SMART app
 * rest.security.description = "SMART App Launch with PKCE S256; the app never decodes the access token."
 * rest.interaction[0].code = #transaction
 * rest.interaction[0].documentation = "Write-back: CarePlan, Tasks and Provenance in one transaction Bundle."
+* rest.interaction[1].code = #batch
+* rest.interaction[1].documentation = "Fallback when the server has no transaction: dependency-ordered batches of the same conditional creates (CareTeam, CarePlan, Tasks, Provenance)."
 
 * rest.resource[+].type = #Patient
 * rest.resource[=].documentation = "The patient in launch context."
@@ -82,12 +84,14 @@ Description: "The interactions and search parameters the peer recovery SMART app
 * rest.resource[=].conditionalCreate = true
 * rest.resource[=].versioning = #versioned-update
 * rest.resource[=] insert Interaction(read, [[Re-read a Task before an update.]])
-* rest.resource[=] insert Interaction(search-type, [[Task?patient= (chart) and Task?owner=&_include=Task:patient (peer worklist).]])
+* rest.resource[=] insert Interaction(search-type, [[Task?patient= (chart) and Task?code=peer-task-code&status=...&_include=Task:patient (peer worklist).]])
 * rest.resource[=] insert Interaction(create, [[Conditional create (If-None-Exist: identifier=system|value), inside the transaction.]])
 * rest.resource[=] insert Interaction(update, [[Status changes and outcomes, with If-Match.]])
 * rest.resource[=].searchInclude[0] = "Task:patient"
 * rest.resource[=] insert SearchParam(patient, Task-patient, reference, [[The patient in context.]])
-* rest.resource[=] insert SearchParam(owner, Task-owner, reference, [[The peer's own worklist.]])
+* rest.resource[=] insert SearchParam(owner, Task-owner, reference, [[A peer's own Tasks.]])
+* rest.resource[=] insert SearchParam(code, Task-code, token, [[Peer follow-up Tasks (peer-task-code) for the worklist.]])
+* rest.resource[=] insert SearchParam(status, Task-status, token, [[Open statuses for the worklist.]])
 * rest.resource[=] insert SearchParam(identifier, Task-identifier, token, [[Conditional create.]])
 
 * rest.resource[+].type = #CarePlan
@@ -106,14 +110,18 @@ Description: "The interactions and search parameters the peer recovery SMART app
 * rest.resource[+].type = #CareTeam
 * rest.resource[=].documentation = "The care team the plan names."
 * rest.resource[=] insert Interaction(read, [[The CareTeam a plan references.]])
+* rest.resource[=].conditionalCreate = true
 * rest.resource[=] insert Interaction(search-type, [[CareTeam?patient=]])
+* rest.resource[=] insert Interaction(create, [[A care team for the peer, when the patient has none: conditional create (identifier), inside the write-back.]])
 * rest.resource[=] insert SearchParam(patient, clinical-patient, reference, [[The patient in context.]])
+* rest.resource[=] insert SearchParam(identifier, clinical-identifier, token, [[Conditional create.]])
 
 * rest.resource[+].type = #PractitionerRole
 * rest.resource[=].documentation = "Peer recovery specialists to assign Tasks to (NUCC 175T00000X)."
 * rest.resource[=] insert Interaction(read, [[A Task owner.]])
-* rest.resource[=] insert Interaction(search-type, [[PractitionerRole?role=http://nucc.org/provider-taxonomy|175T00000X]])
+* rest.resource[=] insert Interaction(search-type, [[PractitionerRole?role=http://nucc.org/provider-taxonomy|175T00000X; PractitionerRole?practitioner= (the signed-in peer's roles).]])
 * rest.resource[=] insert SearchParam(role, PractitionerRole-role, token, [[The peer specialist code.]])
+* rest.resource[=] insert SearchParam(practitioner, PractitionerRole-practitioner, reference, [[The signed-in user's roles (worklist).]])
 
 * rest.resource[+].type = #Practitioner
 * rest.resource[=].documentation = "The signed-in user (fhirUser) and named clinicians."
@@ -121,4 +129,5 @@ Description: "The interactions and search parameters the peer recovery SMART app
 
 * rest.resource[+].type = #Provenance
 * rest.resource[=].documentation = "Who wrote what, for each write-back."
-* rest.resource[=] insert Interaction(create, [[Inside the write-back transaction.]])
+* rest.resource[=].conditionalCreate = true
+* rest.resource[=] insert Interaction(create, [[Inside the write-back: conditional create on the write's _tag, so a retried batch does not duplicate it.]])

@@ -45,6 +45,7 @@ export interface CheckLine {
 
 /** How the app adapts when a server lacks something (checked against the code). */
 const ADAPTATION: Record<string, string> = {
+  batch: 'Peer support plans can be written only where the server takes transactions.',
   transaction:
     'Peer support plans are written as dependency-ordered batches of conditional creates instead: not all-or-nothing, but Retry completes a partial write without duplicates.',
   'include:MedicationRequest:medication':
@@ -81,7 +82,7 @@ export function planChecks(caps: ServerCapabilities, ctx: CheckContext): CheckLi
   for (const i of rest?.interaction ?? []) {
     lines.push({
       id: `system:${i.code}`,
-      label: `${i.code === 'transaction' ? 'Transaction' : i.code} (POST to the base)`,
+      label: `${i.code === 'transaction' ? 'Transaction' : 'Batch'} (POST to the base)`,
       advertised: advertisedIf(i.code === 'transaction' ? caps.transaction : caps.batch),
       unlistedParams: [],
       notTried: 'Writes are never tried by this check.',
