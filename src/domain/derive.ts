@@ -123,7 +123,7 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
   const from = asOf - PARAMETERS.taper.lookbackDays + 1;
   const mmeReport = guard(
     'mme',
-    () => mmeSeriesReport(orders, from, asOf),
+    () => mmeSeriesReport(orders, from, asOf, { windowOnly: true }),
     () => undefined,
   );
   const mme: MmeSummary = {

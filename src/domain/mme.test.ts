@@ -320,6 +320,28 @@ describe('mmeSeries', () => {
   it('is empty for a reversed window', () => {
     expect(mmeSeries([], 10, 9)).toEqual([]);
   });
+  it('windowOnly prices only the orders active in the window; days and excluded unchanged', () => {
+    const before = oxy('before', '2023-06-01', 30, 10); // ends 2023-06-30
+    const edge = oxy('edge', '2023-12-20', 14, 5); // 2023-12-20..2024-01-02
+    const inside = oxy('inside', '2024-01-03', 3, 10);
+    const after = oxy('after', '2024-02-01', 3, 10);
+    const noSupply = order(txt('oxycodone hydrochloride 5 MG Oral Tablet'), {
+      id: 'nosupply',
+      authoredOn: '2023-01-01',
+      dosageInstruction: [dose(5, 'mg', 2)],
+    });
+    const all = [before, edge, inside, after, noSupply];
+    const full = mmeSeriesReport(all, D('2024-01-01'), D('2024-01-10'));
+    const win = mmeSeriesReport(all, D('2024-01-01'), D('2024-01-10'), { windowOnly: true });
+    expect(win.days).toEqual(full.days);
+    expect(win.excluded).toEqual(full.excluded);
+    expect(full.orders.map((o) => o.reference)).toEqual(all.map((o) => o.reference));
+    expect(win.orders.map((o) => o.reference)).toEqual([
+      'MedicationRequest/edge',
+      'MedicationRequest/inside',
+    ]);
+    expect(win.days.map((d) => d.mme)).toEqual([15, 15, 30, 30, 30, 0, 0, 0, 0, 0]);
+  });
 });
 
 describe('properties', () => {

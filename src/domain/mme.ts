@@ -218,6 +218,16 @@ export interface MmeSeriesReport {
   evidence: Evidence[];
 }
 
+export interface MmeSeriesOptions {
+  /**
+   * Leave out of `orders` and `evidence` the orders active only outside the
+   * window (deriveAll reads `days` and `excluded` only, and ten years of old
+   * prescriptions would otherwise each be priced). `days` and `excluded` are
+   * the same either way.
+   */
+  windowOnly?: boolean;
+}
+
 function boundsEnd(order: ClassifiedOrder): DayNumber | undefined {
   const ends = arr(obj(order.request)?.['dosageInstruction'])
     .map((d) =>
@@ -232,6 +242,7 @@ export function mmeSeriesReport(
   orders: ClassifiedOrder[],
   fromDay: DayNumber,
   toDay: DayNumber,
+  options: MmeSeriesOptions = {},
 ): MmeSeriesReport {
   const report: MmeSeriesReport = {
     factorSet: MME_FACTOR_SET,
@@ -251,13 +262,22 @@ export function mmeSeriesReport(
   for (const order of Array.isArray(orders) ? orders : []) {
     try {
       if (!order || order.category !== 'opioid-analgesic' || order.counted !== true) continue;
-      const m = orderMme(order);
-      report.orders.push(m);
+      const reference =
+        typeof order.reference === 'string' ? order.reference : 'MedicationRequest/(unknown)';
+      let priced: OrderMme | undefined;
+      const price = (): OrderMme => {
+        if (!priced) {
+          priced = orderMme(order);
+          report.orders.push(priced);
+        }
+        return priced;
+      };
+      if (!options.windowOnly) price();
       const start =
         typeof order.start === 'number' && Number.isFinite(order.start) ? order.start : undefined;
       if (start === undefined) {
         report.excluded.push({
-          reference: m.reference,
+          reference,
           reason: 'no start date: cannot be placed on the calendar',
         });
         continue;
@@ -266,11 +286,12 @@ export function mmeSeriesReport(
       if (!supply) {
         const i = start - from;
         if (i >= 0 && i < length) {
-          active[i]?.push(m.reference);
-          unknown[i]?.push(`${m.reference}: days supply unknown`);
+          price();
+          active[i]?.push(reference);
+          unknown[i]?.push(`${reference}: days supply unknown`);
         }
         report.excluded.push({
-          reference: m.reference,
+          reference,
           reason: 'days supply unknown: counted as unknown on its start day only',
         });
         continue;
@@ -278,6 +299,8 @@ export function mmeSeriesReport(
       let last = addDays(start, supply.days - 1);
       const be = boundsEnd(order);
       if (be !== undefined && be >= start) last = Math.min(last, be);
+      if (options.windowOnly && (last < from || start > to)) continue;
+      const m = price();
       report.evidence.push({
         rule: `mme.${MME_FACTOR_SET}.active-period`,
         resources: [m.reference],
@@ -286,7 +309,11 @@ export function mmeSeriesReport(
       for (let d = Math.max(start, from); d <= Math.min(last, to); d++) {
         const i = d - from;
         const offset = d - start;
-        const step = [...m.steps].reverse().find((s) => s.offsetDays <= offset) ?? m.steps[0];
+        // The last step begun by this day (no copy per day: this runs per order × day).
+        let step: StepMme | undefined;
+        for (let k = m.steps.length - 1; k >= 0 && !step; k--)
+          if ((m.steps[k] as StepMme).offsetDays <= offset) step = m.steps[k];
+        step ??= m.steps[0];
         active[i]?.push(m.reference);
         if (!step || step.mme === null)
           unknown[i]?.push(
