@@ -7,7 +7,7 @@
  * per run (less sensitive to other work, though it includes V8's GC helper
  * threads) and the load average before and after. Compare medians taken
  * under similar load. Options: --runs N (default 21, at least 15),
- * --warmup N (default 8), --scales 1,4,16.
+ * --warmup N (default 5; warm-up also lasts at least 1.5 s), --scales 1,4,16.
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -21,7 +21,9 @@ function option(name: string, fallback: string): string {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 const RUNS = Math.max(15, Number(option('runs', '21')) || 21);
-const WARMUP = Math.max(1, Number(option('warmup', '8')) || 8);
+const WARMUP = Math.max(1, Number(option('warmup', '5')) || 5);
+/** Warm-up also lasts at least this long, so the JIT has settled at the small scale too. */
+const WARMUP_MS = 1500;
 const SCALES = option('scales', '1,4,16')
   .split(',')
   .map(Number)
@@ -46,6 +48,7 @@ const load = () =>
 interface Row {
   scale: number;
   resources: number;
+  warm: number;
   wall: number[];
   cpu: number[];
 }
@@ -57,15 +60,17 @@ console.log(
 );
 console.log(`load average (1/5/15 min) before: ${load()}`);
 console.log(
-  `deriveAll on the heavy patient: ${WARMUP} warm-up runs, then ${RUNS} timed runs per scale`,
+  `deriveAll on the heavy patient: warm-up (≥${WARMUP} runs and ≥${WARMUP_MS / 1000} s), then ${RUNS} timed runs per scale`,
 );
 
 const rows: Row[] = [];
 for (const scale of SCALES) {
   const p = buildHeavyPatient(asOfDate, scale);
   const record = recordOf(p.resources);
-  for (let i = 0; i < WARMUP; i++) deriveAll(record, asOf);
-  const row: Row = { scale, resources: p.resources.length, wall: [], cpu: [] };
+  const w0 = performance.now();
+  let warm = 0;
+  for (; warm < WARMUP || performance.now() - w0 < WARMUP_MS; warm++) deriveAll(record, asOf);
+  const row: Row = { scale, resources: p.resources.length, warm, wall: [], cpu: [] };
   for (let i = 0; i < RUNS; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -78,10 +83,10 @@ for (const scale of SCALES) {
 }
 
 console.log('');
-console.log(' scale  resources   median ms      p90 ms  min ms   CPU median ms');
+console.log(' scale  resources  warm-up   median ms      p90 ms  min ms   CPU median ms');
 for (const r of rows)
   console.log(
-    `${String(r.scale).padStart(5)}×  ${String(r.resources).padStart(9)}  ${fmt(median(r.wall), 10)}  ${fmt(percentile(r.wall, 90), 10)}  ${fmt(Math.min(...r.wall), 6)}  ${fmt(median(r.cpu), 14)}`,
+    `${String(r.scale).padStart(5)}×  ${String(r.resources).padStart(9)}  ${String(r.warm).padStart(7)}  ${fmt(median(r.wall), 10)}  ${fmt(percentile(r.wall, 90), 10)}  ${fmt(Math.min(...r.wall), 6)}  ${fmt(median(r.cpu), 14)}`,
   );
 
 console.log('');
