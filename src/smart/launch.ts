@@ -1,4 +1,5 @@
 import FHIR from 'fhirclient';
+import { configureFhirclient } from './fhirclientSettings';
 import { findIssuer, type AppConfig, type IssuerConfig } from '../config/schema';
 import { scopesFor, type LaunchProfile, type ScopeSyntax } from './scopes';
 
@@ -55,6 +56,7 @@ export async function authorize(
   syntax: ScopeSyntax,
 ): Promise<void> {
   const redirectUri = new URL(config.redirectPath, window.location.href).href;
+  configureFhirclient();
   await FHIR.oauth2.authorize({
     iss: plan.issuer.iss,
     launch: plan.launch,

@@ -1,4 +1,5 @@
 import FHIR from 'fhirclient';
+import { configureFhirclient } from './fhirclientSettings';
 import type Client from 'fhirclient/lib/Client';
 
 /** What the app knows after a completed launch. Tokens stay inside `client`. */
@@ -56,10 +57,7 @@ export function completeLaunch(): Promise<Session> {
 }
 
 async function exchangeCode(): Promise<Session> {
-  // A public client has no secret: it names itself with client_id when it
-  // refreshes (RFC 6749 §3.2.1). Servers such as oidc-provider and Keycloak
-  // refuse a refresh without it; fhirclient leaves it out unless told.
-  FHIR.oauth2.settings.refreshTokenWithClientId = true;
+  configureFhirclient();
   let client: Client;
   try {
     client = await FHIR.oauth2.ready();

@@ -65,6 +65,47 @@ describe('SMART EHR launch against the local sandbox', () => {
   });
 });
 
+describe('two embedded instances in one browser tab', () => {
+  it('each frame keeps its own patient, also after a reload', async () => {
+    const { page, context } = await stack.newPage();
+    const first = stack.sandbox.cohort.patients.find((p) => p.key === 'stable-buprenorphine')!;
+    const second = stack.sandbox.cohort.patients.find((p) => p.key === 'lapsed-supply')!;
+    const frameA = await launchFromSimulator(stack, page, {
+      patientKey: first.key,
+      userId: clinician().id,
+    });
+    await frameA.getByRole('region', { name: 'Patient' }).waitFor();
+    // the EHR opens a second chart in the same tab: a second frame, a new launch
+    const launchB = stack.sandbox.launchUrl(
+      stack.sandbox.createLaunch({ user: clinician().id, patient: second.key }),
+    );
+    await page.evaluate((src) => {
+      const f = document.createElement('iframe');
+      f.title = 'second chart';
+      f.src = src;
+      f.style.height = '400px';
+      document.body.append(f);
+    }, launchB);
+    const frameB = await (
+      await page.waitForSelector('iframe[title="second chart"]')
+    ).contentFrame();
+    await frameB!.waitForURL(/\/index\.html/);
+    const bannerName = (f: typeof frameA) =>
+      f.getByRole('region', { name: 'Patient' }).getByRole('heading', { level: 1 });
+    await bannerName(frameB!).waitFor();
+    expect(await bannerName(frameB!).textContent()).toBe(second.name);
+    // reloading the first frame must resume its own launch, not the newest one
+    await Promise.all([
+      frameA.waitForNavigation(),
+      frameA.evaluate(() => window.location.reload()),
+    ]);
+    await bannerName(frameA).waitFor();
+    expect(await bannerName(frameA).textContent()).toBe(first.name);
+    expect(frameA.url()).not.toContain(first.key);
+    await context.close();
+  });
+});
+
 describe('an access token that expires during use', () => {
   const TTL_SECONDS = 12;
   let short: Stack;
@@ -85,7 +126,8 @@ describe('an access token that expires during use', () => {
     await frame.getByRole('region', { name: 'Patient' }).waitFor();
     const tokenNow = () =>
       frame.evaluate(() => {
-        const key = JSON.parse(sessionStorage.getItem('SMART_KEY') ?? '""') as string;
+        // each frame keeps its own state key in its URL (no shared "current launch")
+        const key = new URL(window.location.href).searchParams.get('state') ?? '';
         const state = JSON.parse(sessionStorage.getItem(key) ?? '{}') as {
           tokenResponse?: { access_token?: string };
         };

@@ -148,6 +148,11 @@ export class SandboxAuth {
         Session: 24 * 3600,
         Grant: 24 * 3600,
       },
+      // An EHR keeps every launch's tokens valid while the user works: a second
+      // launch of the app in the same browser (another chart, another frame)
+      // must not revoke the first. oidc-provider binds non-offline tokens to
+      // its browser session, whose grant the second launch replaces.
+      expiresWithSession: () => false,
       issueRefreshToken: (
         _ctx: unknown,
         client: { grantTypeAllowed(t: string): boolean },
