@@ -108,15 +108,15 @@ describe('loadPatientRecord', () => {
       MedicationRequest: () =>
         bundle([order('mr1', 'Medication/m1'), order('mr2', 'Medication/m2'), order('mr3')]),
       Medication: (url) =>
-        bundle(
-          (url.searchParams.get('_id') ?? '')
-            .split(',')
-            .map((id) => ({ resourceType: 'Medication', id }) as FhirResource),
-        ),
+        ({ resourceType: 'Medication', id: url.pathname.split('/').at(-1) }) as FhirResource,
     });
     const loaded = await loadPatientRecord(send, 'p1');
     expect(loaded.rounds).toBe(2);
-    expect(calls.filter((c) => c.startsWith('Medication?'))).toEqual(['Medication?_id=m1%2Cm2']);
+    // read by id (the chart scopes grant Medication read, not search), in parallel
+    expect(calls.filter((c) => c.startsWith('Medication/'))).toEqual([
+      'Medication/m1',
+      'Medication/m2',
+    ]);
     expect(loaded.record.medications.map((m) => m.id)).toEqual(['m1', 'm2']);
   });
 });

@@ -2,7 +2,7 @@ import type { FhirResource, Medication, MedicationRequest, Patient } from 'fhir/
 import type { Unreadable } from '../domain/evidence';
 import type { PatientRecord } from '../domain/types';
 import { FhirError } from './errors';
-import { readResource } from './read';
+import { readResource, type ReadResult } from './read';
 import { searchAll, type SearchResult } from './search';
 import type { Transport } from './transport';
 
@@ -34,6 +34,11 @@ export interface LoadedRecord {
 export const MEDICATION_REQUEST_STATUSES = 'active,completed,stopped,on-hold,entered-in-error';
 /** Encounters and drug tests older than this do not change any statement the summary makes. */
 export const HISTORY_YEARS = 3;
+/**
+ * Page size asked for. Large pages keep a long history to one round trip;
+ * servers cap it to their own maximum and give `next` links, which we follow.
+ */
+export const PAGE_SIZE = 1000;
 
 /**
  * Everything the patient summary needs, in one parallel round of searches
@@ -44,11 +49,13 @@ export async function loadPatientRecord(
   send: Transport,
   patientId: string,
   today: Date = new Date(),
+  /** A read of the Patient already under way (the banner's), so it is not read twice. */
+  patientRead: Promise<ReadResult<Patient>> = readResource<Patient>(send, 'Patient', patientId),
 ): Promise<LoadedRecord> {
   const since = new Date(today);
   since.setFullYear(since.getFullYear() - HISTORY_YEARS);
   const sinceDate = since.toISOString().slice(0, 10);
-  const patient = { patient: patientId, _count: '200' };
+  const patient = { patient: patientId, _count: String(PAGE_SIZE) };
 
   const searches = {
     medicationRequests: searchAll<MedicationRequest>(send, 'MedicationRequest', {
@@ -70,7 +77,6 @@ export async function loadPatientRecord(
     carePlans: searchAll(send, 'CarePlan', patient),
   } satisfies Partial<Record<RecordPart, Promise<SearchResult<FhirResource>>>>;
 
-  const patientRead = readResource<Patient>(send, 'Patient', patientId);
   const names = Object.keys(searches) as (keyof typeof searches)[];
   const [patientResult, ...settled] = await Promise.allSettled([
     patientRead,
@@ -116,14 +122,19 @@ export async function loadPatientRecord(
   const missing = missingMedicationIds(out.record.medicationRequests, out.record.medications);
   if (missing.length) {
     out.rounds = 2;
-    try {
-      const meds = await searchAll<Medication>(send, 'Medication', { _id: missing.join(',') });
-      out.requests += meds.requests;
-      out.unreadable.push(...meds.unreadable);
-      out.record.medications.push(...meds.resources);
-    } catch (e) {
-      out.failures.push({ part: 'medicationRequests', error: asFhirError(e) });
-    }
+    // Reads by id, in parallel: the chart scopes grant Medication read, not search.
+    const reads = await Promise.allSettled(
+      missing.map((id) => readResource<Medication>(send, 'Medication', id)),
+    );
+    out.requests += reads.length;
+    reads.forEach((r, i) => {
+      if (r.status === 'fulfilled') out.record.medications.push(r.value.resource);
+      else
+        out.unreadable.push({
+          reference: `Medication/${missing[i]}`,
+          reason: asFhirError(r.reason).message,
+        });
+    });
   }
   return out;
 }

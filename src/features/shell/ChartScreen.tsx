@@ -1,19 +1,14 @@
-import { useQuery } from '@tanstack/react-query';
-import type { Patient } from 'fhir/r4';
 import { describeFhirError, FhirError } from '../../fhir/errors';
-import { readResource } from '../../fhir/read';
 import { PatientBanner } from '../../ui/PatientBanner';
 import { PeerPlanSection } from '../peerPlan/PeerPlanSection';
 import { PatientSummaryPanel } from '../summary/PatientSummaryPanel';
+import { usePatient } from '../summary/usePatientSummary';
 import { useSession } from '../session/SessionContext';
 
 /** The clinician's view inside one patient's chart. */
 export function ChartScreen({ patientId }: { patientId: string }) {
-  const { session, send } = useSession();
-  const patient = useQuery({
-    queryKey: ['Patient', patientId],
-    queryFn: () => readResource<Patient>(send, 'Patient', patientId),
-  });
+  const { session } = useSession();
+  const patient = usePatient(patientId);
   return (
     <main className="chart">
       {session.needPatientBanner &&

@@ -1,8 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Patient } from 'fhir/r4';
 import { dayOf } from '../../domain/dates';
 import { deriveAll } from '../../domain/derive';
 import type { PatientSummary } from '../../domain/summary-types';
 import { loadPatientRecord, type LoadedRecord } from '../../fhir/patientRecord';
+import { readResource } from '../../fhir/read';
+import type { Transport } from '../../fhir/transport';
 import { useSession } from '../session/SessionContext';
 
 export interface PatientSummaryData {
@@ -13,16 +16,30 @@ export interface PatientSummaryData {
 /** The query key every screen uses for one patient's chart, so it is read once. */
 export const patientSummaryKey = (patientId: string) => ['patient-summary', patientId] as const;
 
+/** The Patient read, shared by the banner and the summary (react-query runs it once). */
+export const patientQuery = (send: Transport, patientId: string) =>
+  queryOptions({
+    queryKey: ['Patient', patientId] as const,
+    queryFn: () => readResource<Patient>(send, 'Patient', patientId),
+  });
+
+export function usePatient(patientId: string) {
+  const { send } = useSession();
+  return useQuery(patientQuery(send, patientId));
+}
+
 /**
  * The chart, read in one parallel round and derived once. The panel and the
  * peer-plan composer share it through react-query's cache.
  */
 export function usePatientSummary(patientId: string) {
   const { send } = useSession();
+  const queryClient = useQueryClient();
   return useQuery({
     queryKey: patientSummaryKey(patientId),
     queryFn: async (): Promise<PatientSummaryData> => {
-      const loaded = await loadPatientRecord(send, patientId);
+      const patientRead = queryClient.fetchQuery(patientQuery(send, patientId));
+      const loaded = await loadPatientRecord(send, patientId, new Date(), patientRead);
       return { loaded, summary: deriveAll(loaded.record, dayOf(new Date())) };
     },
   });
