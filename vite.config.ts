@@ -5,6 +5,8 @@ import { defineConfig } from 'vite';
 // Two pages, as a SMART app needs: launch.html (the EHR's launch URL) and
 // index.html (the redirect URI, where the app itself runs).
 export default defineConfig({
+  // Relative asset URLs: the static build can be served from any path, not only a site's root.
+  base: './',
   plugins: [react()],
   // fhirclient's "pure" build: modern browsers only, no fetch/core-js polyfills.
   define: { FHIRCLIENT_PURE: 'true' },

@@ -18,7 +18,7 @@ try {
   });
   for (const page of Object.keys(GOALS_KB)) {
     const html = readFileSync(join(out, page), 'utf8');
-    const assets = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.(?:js|css))"/g)].map(
+    const assets = [...html.matchAll(/(?:src|href)="(?:\.?\/)?(assets\/[^"]+\.(?:js|css))"/g)].map(
       (m) => m[1] as string,
     );
     const files = [page, ...new Set(assets)];
