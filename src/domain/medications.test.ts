@@ -142,6 +142,66 @@ describe('classifyOrders: by reference, contained, ingredient, display text', ()
     expect(o.moudProduct).toBe('buprenorphine-sublingual');
     expect(o.evidence[0]?.resources).toContain('Medication/m1');
   });
+  it('referenced Medication and reason Condition: the first with the id wins, others are looked up too', () => {
+    const med = (id: string, c: string): Medication => ({
+      resourceType: 'Medication',
+      id,
+      code: { coding: [{ system: RX, code: c }] },
+    });
+    const r = classify(
+      [
+        mr('a', { medicationReference: { reference: 'Medication/m1' } }),
+        mr('b', {
+          medicationReference: { reference: 'https://ehr.example/fhir/Medication/m2/_history/3' },
+          reasonReference: [{ reference: 'Condition/oud' }],
+        }),
+        mr('c', { medicationReference: { reference: 'Medication/m3' } }),
+      ],
+      [{ ...oud, id: 'other' }, oud],
+      // m1 twice: the first counts; a non-Medication with id m3 is not a Medication.
+      [
+        med('m1', '1010604'),
+        med('m1', '197696'),
+        med('m2', '864706'),
+        { ...med('m3', '1010604'), resourceType: 'Substance' } as unknown as Medication,
+      ],
+    );
+    expect(r.orders.map((o) => [o.reference, o.moudProduct ?? o.category])).toEqual([
+      ['MedicationRequest/a', 'buprenorphine-sublingual'],
+      ['MedicationRequest/b', 'methadone-oud'],
+      ['MedicationRequest/c', 'unrecognised'],
+    ]);
+    expect(r.orders[1]?.evidence[0]?.resources).toEqual([
+      'MedicationRequest/b',
+      'Medication/m2',
+      'Condition/oud',
+    ]);
+  });
+  it('a Medication list with an unreadable entry still resolves references found before it', () => {
+    const hostile = Object.defineProperty({ resourceType: 'Medication' }, 'id', {
+      enumerable: true,
+      get() {
+        throw new Error('boom');
+      },
+    });
+    const good: Medication = {
+      resourceType: 'Medication',
+      id: 'm1',
+      code: { coding: [{ system: RX, code: '1010604' }] },
+    };
+    const r = classify(
+      [
+        mr('a', { medicationReference: { reference: 'Medication/m1' } }),
+        mr('b', { medicationReference: { reference: 'Medication/m9' } }),
+      ],
+      [],
+      [good, hostile as unknown as Medication],
+    );
+    expect(r.orders.map((o) => o.moudProduct)).toEqual(['buprenorphine-sublingual']);
+    expect(r.unreadable).toEqual([
+      { reference: 'medicationRequests[1]', reason: 'could not be read: boom' },
+    ]);
+  });
   it('contained Medication with ingredient strengths', () => {
     const o = one(
       mr('x', {

@@ -199,14 +199,49 @@ function activeOudConditions(conditions: unknown[]): Obj[] {
 
 const refOf = (o: Obj, type: string): string => `${type}/${str(o['id']) ?? '(no id)'}`;
 
+/**
+ * The first resource with each id among a record's list, indexed on first use
+ * (one pass per classification rather than one scan per order). If the list
+ * cannot be read whole (hostile getters), lookups scan it as before, so a bad
+ * entry affects only the orders that reach it.
+ */
+class ById {
+  private index: Map<string, Obj> | null | undefined;
+  constructor(
+    private readonly list: unknown[],
+    private readonly accept: (o: Obj) => boolean,
+  ) {}
+  get(id: string): Obj | undefined {
+    if (this.index === undefined) {
+      try {
+        const m = new Map<string, Obj>();
+        for (const x of this.list) {
+          const o = obj(x);
+          if (!o || !this.accept(o)) continue;
+          const k = str(o['id']);
+          if (k !== undefined && !m.has(k)) m.set(k, o);
+        }
+        this.index = m;
+      } catch {
+        this.index = null;
+      }
+    }
+    if (this.index) return this.index.get(id);
+    return this.list.map(obj).find((o) => o && this.accept(o) && str(o['id']) === id);
+  }
+}
+
+const anyResource = (): boolean => true;
+const isMedication = (o: Obj): boolean => o['resourceType'] === 'Medication';
+
 /** The order's own reason, when it is OUD: evidence refs, or undefined. */
-function oudReason(req: Obj, conditions: unknown[]): string[] | undefined {
+function oudReason(req: Obj, conditions: ById): string[] | undefined {
   const refs: string[] = [];
   if (arr(req['reasonCode']).some(isOudConcept)) refs.push('reasonCode');
   for (const r of arr(req['reasonReference'])) {
     const reference = str(obj(r)?.['reference']);
     const id = reference ? /(?:^|\/)Condition\/([^/]+)/.exec(reference)?.[1] : undefined;
-    const c = id ? conditions.map(obj).find((x) => x && str(x['id']) === id) : undefined;
+    const c = id ? conditions.get(id) : undefined;
     if (c && conditionUsable(c) && isOudConcept(c['code'])) refs.push(refOf(c, 'Condition'));
   }
   return refs.length ? refs : undefined;
@@ -300,7 +335,7 @@ export function normalisePer(u: string): string {
   return x;
 }
 
-function identify(req: Obj, medications: unknown[]): Identity | { error: string } {
+function identify(req: Obj, medications: ById): Identity | { error: string } {
   const id: Identity = { rxnorm: [], texts: [], ingredients: [] };
   const cc = obj(req['medicationCodeableConcept']);
   const mr = obj(req['medicationReference']);
@@ -318,11 +353,7 @@ function identify(req: Obj, medications: unknown[]): Identity | { error: string 
       id.medicationRef = `${reference} (contained)`;
     } else if (reference) {
       const m = /(?:^|\/)Medication\/([^/]+?)(?:\/_history\/.*)?$/.exec(reference);
-      med = m
-        ? medications
-            .map(obj)
-            .find((c) => c && c['resourceType'] === 'Medication' && str(c['id']) === m[1])
-        : undefined;
+      med = m?.[1] !== undefined ? medications.get(m[1]) : undefined;
       id.medicationRef = m ? `Medication/${m[1]}` : reference;
     }
     if (med) readMedication(med, id);
@@ -561,8 +592,8 @@ function startDay(req: Obj): { day: DayNumber; from: string } | undefined {
 
 function classifyOne(
   raw: unknown,
-  medications: unknown[],
-  conditions: unknown[],
+  medications: ById,
+  conditions: ById,
   ctxBase: Context,
 ): ClassifiedOrder | Unreadable {
   const req = obj(raw);
@@ -703,9 +734,11 @@ export function classifyOrders(
   } catch {
     ctxBase = { oudDiagnosisRefs: [] };
   }
+  const medicationsById = new ById(medications, isMedication);
+  const conditionsById = new ById(conditions, anyResource);
   requests.forEach((raw, i) => {
     try {
-      const out = classifyOne(raw, medications, conditions, ctxBase);
+      const out = classifyOne(raw, medicationsById, conditionsById, ctxBase);
       if ('reason' in out) result.unreadable.push(out);
       else result.orders.push(out);
     } catch (e) {
