@@ -46,7 +46,7 @@ export function loadDefinitions(): void {
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
   for (const file of SEARCH_PARAMETER_BUNDLE_FILES) {
-    indexSearchParameterBundle(readJson(file) as Bundle<SearchParameter>);
+    indexSearchParameterBundle(perBaseSearchParameters(readJson(file) as Bundle<SearchParameter>));
   }
   const def = readJson('fhir/r4/compartmentdefinition-patient.json') as CompartmentDefinition;
   patientCompartment = new Map(
@@ -55,6 +55,31 @@ export function loadDefinitions(): void {
       .map((r) => [r.code as string, r.param as string[]]),
   );
   definitionsLoaded = true;
+}
+
+/**
+ * R4 shares one SearchParameter among many resource types, with one FHIRPath
+ * union over all of them (`date`: "AllergyIntolerance.recordedDate | … |
+ * Observation.effective | …"). Medplum's in-memory matcher evaluates every
+ * branch on every resource, and a branch for another type costs a probe of
+ * every datatype name: seconds per search for a long history. Giving each base
+ * type its own copy with only its own branches keeps the semantics (another
+ * type's branch never matches) and makes searches fast.
+ */
+export function perBaseSearchParameters(bundle: Bundle<SearchParameter>): Bundle<SearchParameter> {
+  const entry = (bundle.entry ?? []).flatMap((e) => {
+    const sp = e.resource;
+    const bases = sp?.base ?? [];
+    if (!sp?.expression || bases.length < 2) return [e];
+    const branches = sp.expression.split('|').map((b) => b.trim());
+    return bases.map((base) => {
+      const own = branches.filter((b) => b.replace(/^\(+/, '').startsWith(`${base}.`));
+      // Keep the whole expression when the branches are not simply per type.
+      const expression = own.length ? own.join(' | ') : sp.expression;
+      return { ...e, resource: { ...sp, id: `${sp.id}-${base}`, base: [base], expression } };
+    });
+  });
+  return { ...bundle, entry } as Bundle<SearchParameter>;
 }
 
 /** Resource types the sandbox advertises (cohort types are added at start). */
@@ -370,7 +395,21 @@ export class SandboxFhirServer {
   }
 
   /** Resources of types outside the Patient compartment (Medication, Practitioner…) count as shared. */
+  /** Compartment checks repeat for every search; a resource object never changes once stored. */
+  private readonly compartmentCache = new WeakMap<Resource, Map<string, boolean>>();
+
   inPatientCompartment(resource: Resource, patientId: string): boolean {
+    let cached = this.compartmentCache.get(resource);
+    if (!cached) this.compartmentCache.set(resource, (cached = new Map()));
+    let answer = cached.get(patientId);
+    if (answer === undefined) {
+      answer = this.computeInPatientCompartment(resource, patientId);
+      cached.set(patientId, answer);
+    }
+    return answer;
+  }
+
+  private computeInPatientCompartment(resource: Resource, patientId: string): boolean {
     if (resource.resourceType === 'Patient') return resource.id === patientId;
     const params = patientCompartment?.get(resource.resourceType);
     if (!params) return true;
