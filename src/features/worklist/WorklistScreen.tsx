@@ -21,6 +21,9 @@ import {
 } from './useWorklist';
 import './worklist.css';
 
+/** Rows drawn at first: the soonest due; the rest on request (a long list stays quick on slow devices). */
+export const FIRST_ROWS = 100;
+
 const STATUS_LABEL: Record<WorklistStatus, string> = {
   requested: 'Waiting to be accepted',
   accepted: 'Accepted',
@@ -186,6 +189,7 @@ function WorklistTable({
   selectedId: string | undefined;
   onOpen: (id: string) => void;
 }) {
+  const [limit, setLimit] = useState(FIRST_ROWS);
   if (total === 0) {
     return (
       <p className="worklist-empty">
@@ -200,6 +204,7 @@ function WorklistTable({
     <table className="worklist-table">
       <caption>
         {rows.length} follow-up{rows.length === 1 ? '' : 's'}, soonest due first
+        {rows.length > limit ? ` (the first ${limit} shown)` : ''}
       </caption>
       <thead>
         <tr>
@@ -210,10 +215,21 @@ function WorklistTable({
         </tr>
       </thead>
       <tbody>
-        {rows.map((r) => (
+        {rows.slice(0, limit).map((r) => (
           <Row key={r.task.id} row={r} selected={r.task.id === selectedId} onOpen={onOpen} />
         ))}
       </tbody>
+      {rows.length > limit && (
+        <tfoot>
+          <tr>
+            <td colSpan={4}>
+              <button type="button" onClick={() => setLimit(rows.length)}>
+                Show the other {rows.length - limit} follow-ups (due later)
+              </button>
+            </td>
+          </tr>
+        </tfoot>
+      )}
     </table>
   );
 }
