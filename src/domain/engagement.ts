@@ -14,6 +14,7 @@ import type { VisitSummary } from './visits';
 import { FOLLOW_UP_REASON_SYSTEM } from './followUpCodes';
 import { arr, codingsOf, dayOfText, iso } from './safe';
 import { engagementStatusCoding } from './statusCodes';
+import { OPEN_TASK_STATUSES } from './tasks';
 
 const P = PARAMETERS.engagement;
 
@@ -349,16 +350,6 @@ function taskDay(t: Task): DayNumber | undefined {
   return dayOfText(t.executionPeriod?.end) ?? dayOfText(t.lastModified) ?? dayOfText(t.authoredOn);
 }
 
-const OPEN_TASK = new Set([
-  'draft',
-  'requested',
-  'received',
-  'accepted',
-  'ready',
-  'in-progress',
-  'on-hold',
-]);
-
 /**
  * Peer contact rule: the last completed peer Task is the last contact; a
  * failed Task is a contact attempt (not reached). Open peer Tasks past their
@@ -386,7 +377,8 @@ export function peerDimension(
   const attempt = lastOf('failed');
   const overdue = peer.filter(
     (t) =>
-      OPEN_TASK.has(String(t.status)) && (dayOfText(t.restriction?.period?.end) ?? Infinity) < asOf,
+      OPEN_TASK_STATUSES.has(String(t.status)) &&
+      (dayOfText(t.restriction?.period?.end) ?? Infinity) < asOf,
   );
   const evidence: Evidence[] = [];
   const reasons: string[] = [];

@@ -52,6 +52,12 @@ export interface Transition {
 
 const OPEN: readonly TaskStatus[] = ['draft', 'requested', 'accepted', 'in-progress', 'on-hold'];
 
+/**
+ * A Task whose work is not finished, whoever set its status: also `received`
+ * and `ready`, which this app never sets but other systems may.
+ */
+export const OPEN_TASK_STATUSES: ReadonlySet<string> = new Set([...OPEN, 'received', 'ready']);
+
 /** THE table. Anything not in it is refused. */
 // prettier-ignore
 export const TASK_TRANSITIONS: readonly Transition[] = [

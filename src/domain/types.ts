@@ -30,6 +30,20 @@ export interface PatientRecord {
   carePlans: CarePlan[];
 }
 
+/** A record with nothing in it yet, to be filled part by part. */
+export function emptyPatientRecord(): PatientRecord {
+  return {
+    medicationRequests: [],
+    medications: [],
+    medicationDispenses: [],
+    conditions: [],
+    encounters: [],
+    observations: [],
+    tasks: [],
+    carePlans: [],
+  };
+}
+
 export type MedicationCategory =
   | 'moud-buprenorphine'
   | 'moud-methadone'

@@ -1,6 +1,6 @@
 import type { FhirResource, Medication, MedicationRequest, Patient } from 'fhir/r4';
 import type { Unreadable } from '../domain/evidence';
-import type { PatientRecord } from '../domain/types';
+import { emptyPatientRecord, type PatientRecord } from '../domain/types';
 import { FhirError } from './errors';
 import { readResource, type ReadResult } from './read';
 import { searchAll, type SearchResult } from './search';
@@ -84,16 +84,7 @@ export async function loadPatientRecord(
   ]);
 
   const out: LoadedRecord = {
-    record: {
-      medicationRequests: [],
-      medications: [],
-      medicationDispenses: [],
-      conditions: [],
-      encounters: [],
-      observations: [],
-      tasks: [],
-      carePlans: [],
-    },
+    record: emptyPatientRecord(),
     failures: [],
     unreadable: [],
     requests: 1,

@@ -1,18 +1,9 @@
 /** Test/bench helper: split a cohort patient's resources into a PatientRecord. */
 import type { FhirResource } from 'fhir/r4';
-import type { PatientRecord } from '../types';
+import { emptyPatientRecord, type PatientRecord } from '../types';
 
 export function recordOf(resources: FhirResource[], shared: FhirResource[] = []): PatientRecord {
-  const r: PatientRecord = {
-    medicationRequests: [],
-    medications: [],
-    medicationDispenses: [],
-    conditions: [],
-    encounters: [],
-    observations: [],
-    tasks: [],
-    carePlans: [],
-  };
+  const r: PatientRecord = emptyPatientRecord();
   for (const x of [...resources, ...shared]) {
     switch (x.resourceType) {
       case 'Patient':

@@ -2,6 +2,7 @@ import type { CarePlan, Task } from 'fhir/r4';
 import { lazy, Suspense, useState } from 'react';
 import { isPeerTask } from '../../domain/engagement';
 import { followUpReasonCoding } from '../../domain/followUpCodes';
+import { OPEN_TASK_STATUSES } from '../../domain/tasks';
 import {
   draftFromFollowUps,
   findActivePeerPlan,
@@ -18,16 +19,6 @@ import './peerPlan.css';
 const PeerPlanComposer = lazy(() =>
   import('./PeerPlanComposer').then((m) => ({ default: m.PeerPlanComposer })),
 );
-
-const OPEN = new Set([
-  'draft',
-  'requested',
-  'received',
-  'accepted',
-  'ready',
-  'in-progress',
-  'on-hold',
-]);
 
 /**
  * "Start peer support" (or "Add follow-up" when an active peer-support plan
@@ -68,7 +59,7 @@ export function PeerPlanSection({ patientId }: { patientId: string }) {
   const carePlansFailed = summary.data.loaded.failures.some((f) => f.part === 'carePlans');
   const oud = findOudCondition(record.conditions);
   const openTasks = record.tasks.filter(
-    (t: Task) => OPEN.has(t.status) && isPeerTask(t, record.carePlans),
+    (t: Task) => OPEN_TASK_STATUSES.has(t.status) && isPeerTask(t, record.carePlans),
   );
 
   const start = () => {

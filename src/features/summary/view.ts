@@ -18,6 +18,7 @@ import type { Evidence } from '../../domain/evidence';
 import { orderMme } from '../../domain/mme';
 import type { PatientSummary } from '../../domain/summary-types';
 import type { TaperState } from '../../domain/taper';
+import { OPEN_TASK_STATUSES } from '../../domain/tasks';
 import type { PatientRecord } from '../../domain/types';
 import type { RecordPart } from '../../fhir/patientRecord';
 import type {
@@ -346,16 +347,6 @@ export const TASK_STATUS_WORDS: Record<string, string> = {
   'entered-in-error': 'Entered in error',
 };
 
-const OPEN = new Set([
-  'draft',
-  'requested',
-  'received',
-  'accepted',
-  'ready',
-  'in-progress',
-  'on-hold',
-]);
-
 export const textOf = (cc: CodeableConcept | undefined): string | undefined =>
   cc?.text ?? cc?.coding?.find((c) => c.display)?.display ?? cc?.coding?.[0]?.code;
 
@@ -398,7 +389,7 @@ export function readPeerTask(
       'Peer follow-up',
     description: t.description,
     status,
-    open: OPEN.has(status),
+    open: OPEN_TASK_STATUSES.has(status),
     authored: dayText(t.authoredOn),
     due: dayText(t.restriction?.period?.end),
     owner: t.owner?.display ?? (t.owner ? 'Assigned' : undefined),
