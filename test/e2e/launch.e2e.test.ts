@@ -65,6 +65,25 @@ describe('SMART EHR launch against the local sandbox', () => {
   });
 });
 
+describe('standalone launch', () => {
+  it('starts from the simulator’s link, lets the person pick a patient, and opens that chart', async () => {
+    const { page, context } = await stack.newPage();
+    const patient = stack.sandbox.cohort.patients.find((p) => p.key === 'taper-gradual')!;
+    await page.goto(`${stack.sandbox.url}/`);
+    await page.getByRole('link', { name: stack.sandbox.standaloneLaunchUrl }).click();
+    // the authorization server asks who is signing in and for which patient (launch/patient)
+    await page.getByLabel('User', { exact: true }).selectOption(clinician().id);
+    await page.getByLabel('Patient', { exact: true }).selectOption(patient.key);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/index\.html/);
+    const banner = page.getByRole('region', { name: 'Patient' });
+    await banner.waitFor();
+    expect(await banner.getByRole('heading', { level: 1 }).textContent()).toBe(patient.name);
+    expect(page.url()).not.toContain(patient.key);
+    await context.close();
+  });
+});
+
 describe('two embedded instances in one browser tab', () => {
   it('each frame keeps its own patient, also after a reload', async () => {
     const { page, context } = await stack.newPage();
