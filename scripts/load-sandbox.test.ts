@@ -17,13 +17,8 @@ import {
 
 const AS_OF = new Date(2025, 5, 16, 12);
 const full = buildCohort(AS_OF);
-/**
- * Loads over HTTP are checked with a few scenarios (awkward-data for contained
- * and odd references): the sandbox's in-memory search makes every conditional
- * create scan its type, so the whole cohort takes minutes on a busy machine.
- * The plan tests cover every resource of the whole cohort.
- */
-const SCENARIOS = ['stable-buprenorphine', 'methadone-otp', 'ed-visit', 'awkward-data'];
+/** Loads over HTTP are checked with the whole cohort, every scenario. */
+const SCENARIOS = full.patients.map((p) => p.key);
 const cohort: Cohort = {
   ...full,
   patients: full.patients.filter((p) => SCENARIOS.includes(p.key)),
