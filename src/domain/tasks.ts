@@ -251,6 +251,13 @@ export function applyTaskAction(
   return { ok: true, task: next };
 }
 
+/** The status on its own, as a label: "Waiting to be accepted". */
+export function statusLabel(status: TaskStatus): string {
+  const words = statusWords(status);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The status inside a sentence: "while the Task is waiting to be accepted". */
 export function statusWords(status: TaskStatus): string {
   switch (status) {
     case 'draft':

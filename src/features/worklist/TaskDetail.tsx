@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { contactOutcomeDisplay } from '../../domain/taskCodes';
 import {
   availableActions,
+  statusLabel,
   statusWords,
   taskAttempts,
   taskOutcome,
@@ -75,7 +76,7 @@ export function TaskDetail({
         </dd>
         <dt>Status</dt>
         <dd>
-          {capitalise(statusWords(task.status))}
+          {statusLabel(task.status)}
           {task.statusReason?.text ? ` — ${task.statusReason.text}` : ''}
           {row.claimable ? ' — not yet claimed' : ''}
         </dd>
@@ -157,8 +158,6 @@ function savedWords(t: Task): string {
 function reasonText(t: Task): string {
   return t.reasonCode?.text ?? t.reasonCode?.coding?.[0]?.display ?? 'Peer follow-up';
 }
-
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const USE_WORDS: Record<string, string> = {
   mobile: 'mobile',

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useMemo, useState } from 'react';
-import { statusWords } from '../../domain/tasks';
+import { statusLabel, statusWords } from '../../domain/tasks';
 import {
   parseStatusFilter,
   WORKLIST_STATUSES,
@@ -255,8 +255,7 @@ function Row({
       <td>{task.reasonCode?.text ?? task.reasonCode?.coding?.[0]?.display ?? 'Peer follow-up'}</td>
       <td className={`worklist-due worklist-due--${row.due.level}`}>{row.due.text}</td>
       <td>
-        {row.claimable ? 'Unclaimed — ' : ''}
-        {statusWords(task.status)}
+        {row.claimable ? `Unclaimed — ${statusWords(task.status)}` : statusLabel(task.status)}
       </td>
     </tr>
   );
