@@ -44,6 +44,8 @@ export interface ComposerProps {
   oudCondition?: Reference;
   mmeFactorSet?: string;
   asOfDay: number;
+  /** Suggestions left out because an open peer follow-up already covers them. */
+  alreadyOpen?: readonly string[];
   onClose: () => void;
   onWritten: (message: string) => void;
 }
@@ -282,8 +284,14 @@ export function PeerPlanComposer(props: ComposerProps) {
 
           <fieldset>
             <legend>Follow-ups for the peer</legend>
+            {props.alreadyOpen && props.alreadyOpen.length > 0 && (
+              <p className="peer-plan__hint">
+                Already open for this person, so not suggested again: {props.alreadyOpen.join('; ')}
+                .
+              </p>
+            )}
             {draft.tasks.length === 0 && (
-              <p className="peer-plan__hint">No follow-ups suggested. Add one below.</p>
+              <p className="peer-plan__hint">No new follow-ups suggested. Add one below.</p>
             )}
             {draft.tasks.map((t, i) => (
               <fieldset key={t.id} className="peer-plan__task">

@@ -324,3 +324,26 @@ describe('adding to an existing peer-support plan', () => {
     ).toBe(true);
   });
 });
+
+describe('suggestions already covered by an open follow-up', () => {
+  it('are not proposed again, and the composer says which ones are already open', async () => {
+    // ed-visit: the acute-care follow-up is proposed, and the cohort already has an open Task for it
+    await server('ed-visit');
+    renderSection('ed-visit');
+    const u = user();
+    await u.click(
+      await screen.findByRole(
+        'button',
+        { name: /Start peer support|Add follow-up/ },
+        { timeout: 10_000 },
+      ),
+    );
+    const hint = await screen.findByText(
+      /Already open for this person, so not suggested again/,
+      {},
+      { timeout: 10_000 },
+    );
+    expect(hint.textContent).toMatch(/emergency|hospital|acute/i);
+    expect(screen.queryAllByRole('group', { name: /^Follow-up \d/ })).toHaveLength(0);
+  });
+});

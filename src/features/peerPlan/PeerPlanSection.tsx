@@ -118,6 +118,9 @@ export function PeerPlanSection({ patientId }: { patientId: string }) {
                 ? { mmeFactorSet: summary.data.summary.mme.factorSet }
                 : {})}
               asOfDay={summary.data.summary.asOf}
+              alreadyOpen={summary.data.summary.followUps
+                .filter((f) => f.openTask)
+                .map((f) => f.text)}
               onClose={() => setDraftState(undefined)}
               onWritten={(message) => {
                 setDraftState(undefined);
