@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/schema';
-import { detectScopeSyntax, planLaunch } from './launch';
+import { detectScopeSyntax, planLaunch, sanitisedLaunchQuery } from './launch';
 
 const parsed = parseConfig({
   issuers: [
@@ -73,5 +73,19 @@ describe('detectScopeSyntax', () => {
     expect(
       await detectScopeSyntax(forced, () => Promise.reject(new Error('must not be called'))),
     ).toBe('v1');
+  });
+});
+
+describe('sanitisedLaunchQuery', () => {
+  it('keeps iss, launch and profile and drops what fhirclient would otherwise obey', () => {
+    const q = sanitisedLaunchQuery(
+      '?iss=https%3A%2F%2Fehr.example.org%2Ffhir&launch=abc&clientId=other&patientId=p9&fhirServiceUrl=https%3A%2F%2Fevil.example&profile=worklist',
+    );
+    const params = new URLSearchParams(q);
+    expect([...params.keys()].sort()).toEqual(['iss', 'launch', 'profile']);
+    expect(params.get('iss')).toBe('https://ehr.example.org/fhir');
+  });
+  it('is empty when nothing is left', () => {
+    expect(sanitisedLaunchQuery('?clientId=x')).toBe('');
   });
 });

@@ -30,6 +30,26 @@ export function planLaunch(config: AppConfig, search: string): LaunchPlan {
   return { ok: true, issuer, launch, profile };
 }
 
+/** The only launch parameters the app takes from its URL. */
+const LAUNCH_PARAMS = ['iss', 'launch', 'profile'] as const;
+
+/**
+ * The launch URL's query with everything but iss, launch and profile removed.
+ * fhirclient reads `clientId`, `patientId` and `fhirServiceUrl` from the page
+ * URL and prefers them to the app's own options, so a crafted link could
+ * choose the client registration or a patient; the app must never let it.
+ */
+export function sanitisedLaunchQuery(search: string): string {
+  const params = new URLSearchParams(search);
+  const kept = new URLSearchParams();
+  for (const name of LAUNCH_PARAMS) {
+    const value = params.get(name);
+    if (value !== null) kept.set(name, value);
+  }
+  const query = kept.toString();
+  return query ? `?${query}` : '';
+}
+
 /** Reads the server's SMART configuration to pick v2 or v1 scope syntax. */
 export async function detectScopeSyntax(
   issuer: IssuerConfig,
@@ -56,6 +76,11 @@ export async function authorize(
   syntax: ScopeSyntax,
 ): Promise<void> {
   const redirectUri = new URL(config.redirectPath, window.location.href).href;
+  // fhirclient re-reads the page URL: leave it only what planLaunch accepted.
+  const query = sanitisedLaunchQuery(window.location.search);
+  if (query !== window.location.search) {
+    window.history.replaceState(null, '', `${window.location.pathname}${query}`);
+  }
   configureFhirclient();
   await FHIR.oauth2.authorize({
     iss: plan.issuer.iss,

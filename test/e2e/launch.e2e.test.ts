@@ -48,6 +48,29 @@ describe('SMART EHR launch against the local sandbox', () => {
     await context.close();
   });
 
+  it('ignores client id, patient or server given in the launch URL', async () => {
+    const { page, context } = await stack.newPage();
+    const patient = stack.sandbox.cohort.patients.find((p) => p.key === 'methadone-otp')!;
+    const launchUrl = stack.sandbox.launchUrl(
+      stack.sandbox.createLaunch({ user: clinician().id, patient: patient.key }),
+    );
+    const authorizeUrls: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/auth/auth?')) authorizeUrls.push(r.url());
+    });
+    await page.goto(
+      `${launchUrl}&clientId=someone-else&patientId=stable-buprenorphine&fhirServiceUrl=${encodeURIComponent('https://evil.example/fhir')}`,
+    );
+    await page.waitForURL(/\/index\.html/);
+    const banner = page.getByRole('region', { name: 'Patient' });
+    await banner.waitFor();
+    expect(await banner.getByRole('heading', { level: 1 }).textContent()).toBe(patient.name);
+    expect(authorizeUrls).toHaveLength(1);
+    expect(new URL(authorizeUrls[0]!).searchParams.get('client_id')).toBe(stack.sandbox.clientId);
+    expect(stack.foreignRequests.filter((h) => h.endsWith('evil.example'))).toEqual([]);
+    await context.close();
+  });
+
   it('refuses a launch from an issuer that is not configured, and contacts nothing', async () => {
     const { page, context } = await stack.newPage();
     const requested: string[] = [];
