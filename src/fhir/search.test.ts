@@ -118,3 +118,23 @@ describe('withRetry', () => {
     expect(n).toBe(3);
   });
 });
+
+describe('isOnServer', () => {
+  it('accepts relative URLs and absolute ones under the FHIR base only', async () => {
+    const { isOnServer } = await import('./transport');
+    const base = 'https://ehr.example.org/fhir/r4';
+    expect(isOnServer('Task?page=2', base)).toBe(true);
+    expect(isOnServer('https://ehr.example.org/fhir/r4/Task?page=2', base)).toBe(true);
+    expect(isOnServer('https://ehr.example.org/fhir/r4', base)).toBe(true);
+    for (const url of [
+      'https://evil.example/fhir/r4/Task',
+      'http://ehr.example.org/fhir/r4/Task', // downgrade to plain http
+      'https://ehr.example.org/other/Task',
+      'https://ehr.example.org/fhir/r4x/Task',
+      '//evil.example/Task',
+      'javascript:alert(1)',
+    ]) {
+      expect(isOnServer(url, base), url).toBe(false);
+    }
+  });
+});

@@ -21,11 +21,20 @@ export type Transport = (request: FhirRequest) => Promise<FhirResponse>;
 
 /**
  * The production transport: fhirclient's `request`, which adds the access
- * token and refreshes it when it has expired or a 401 comes back. The app
+ * token and refreshes it before a request when `expires_in` says it has
+ * expired (a 401 ends fhirclient's session: the person relaunches). The app
  * never reads or stores the token itself.
  */
 export function fhirclientTransport(client: Client): Transport {
   return async ({ url, method = 'GET', headers = {}, body }) => {
+    // fhirclient attaches the access token to any absolute URL it is given:
+    // a paging link from a server must not carry it anywhere else.
+    if (!isOnServer(url, client.state.serverUrl)) {
+      throw new FhirError(
+        'invalid-data',
+        'The server linked outside itself; the link was not followed.',
+      );
+    }
     try {
       const result = await client.request(
         {
@@ -82,4 +91,16 @@ async function toFhirError(e: unknown): Promise<FhirError> {
     status,
     outcome,
   );
+}
+
+/** Relative URLs, or absolute ones under the FHIR base (same origin, same path prefix). */
+export function isOnServer(url: string, serverUrl: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return !url.startsWith('//');
+  try {
+    const target = new URL(url);
+    const base = new URL(serverUrl.replace(/\/*$/, '/'));
+    return target.origin === base.origin && `${target.pathname}/`.startsWith(base.pathname);
+  } catch {
+    return false;
+  }
 }

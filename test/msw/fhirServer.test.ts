@@ -38,4 +38,13 @@ describe('msw in front of the in-memory engine', () => {
     fhir.clearFailures();
     expect((await send({ url: 'Patient/p1' })).status).toBe(200);
   });
+
+  it('never sends the token to a link outside the FHIR server', async () => {
+    const send = fhirclientTransport(testClient({ patient: 'p1' }));
+    const before = fhir.requests.length;
+    await expect(send({ url: 'http://evil.test/fhir/Task?page=2' })).rejects.toMatchObject({
+      kind: 'invalid-data',
+    });
+    expect(fhir.requests.length).toBe(before);
+  });
 });
