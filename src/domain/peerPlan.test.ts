@@ -266,6 +266,13 @@ describe('adding to an existing plan', () => {
     expect(w1.entries.map((e) => e.resource.resourceType)).toEqual(['Task', 'Task', 'Provenance']);
     expect((w1.entries[0]?.resource as Task).basedOn?.[0]?.reference).toBe('CarePlan/plan1');
 
+    // no known version: the plan is left as it is (no blind PUT), the Tasks are still added
+    const w0 = planWrite(ctx(d, { existing: { plan: existingPlan() } }));
+    expect(w0.planUpdated).toBe(false);
+    expect(w0.planNotUpdated).toBe('no-version');
+    expect(w0.entries.some((e) => e.request.method === 'PUT')).toBe(false);
+    expect(w0.entries.filter((e) => e.resource.resourceType === 'Task').length).toBeGreaterThan(0);
+
     const w2 = planWrite(ctx(d, { existing: { plan: existingPlan(), etag: 'W/"3"' } }));
     expect(w2.planUpdated).toBe(true);
     const put = w2.entries[0];

@@ -309,6 +309,8 @@ export interface PlannedWrite {
   mode: 'new-plan' | 'add-to-plan';
   /** Whether an existing plan is updated (activities or goals added). */
   planUpdated: boolean;
+  /** Set when the plan had changes to add but no known version to update it safely. */
+  planNotUpdated?: 'no-version';
 }
 
 const urn = (id: string) => `urn:uuid:${id}`;
@@ -542,10 +544,14 @@ export function planWrite(ctx: BuildContext): PlannedWrite {
   const peer = peerRef(draft);
   let carePlanRef: string;
   let planUpdated = false;
+  let planNotUpdated: 'no-version' | undefined;
   if (ctx.existing) {
     carePlanRef = `CarePlan/${ctx.existing.plan.id}`;
     const merged = mergeIntoPlan(ctx.existing.plan, draft, ctx);
-    if (merged.changed) {
+    // An update without If-Match could overwrite someone else's change to the
+    // plan: without a version, the Tasks are still added but the plan is left as it is.
+    if (merged.changed && !ctx.existing.etag) planNotUpdated = 'no-version';
+    else if (merged.changed) {
       planUpdated = true;
       entries.push({
         fullUrl: carePlanRef,
@@ -553,7 +559,7 @@ export function planWrite(ctx: BuildContext): PlannedWrite {
         request: {
           method: 'PUT',
           url: carePlanRef,
-          ...(ctx.existing.etag ? { ifMatch: ctx.existing.etag } : {}),
+          ifMatch: ctx.existing.etag as string,
         },
       });
     }
@@ -608,7 +614,13 @@ export function planWrite(ctx: BuildContext): PlannedWrite {
       ifNoneExist: `_tag=${encodeURIComponent(WRITE_TAG_SYSTEM)}|${encodeURIComponent(draft.ids.write)}`,
     },
   });
-  return { entries, carePlanRef, mode: ctx.existing ? 'add-to-plan' : 'new-plan', planUpdated };
+  return {
+    entries,
+    carePlanRef,
+    mode: ctx.existing ? 'add-to-plan' : 'new-plan',
+    planUpdated,
+    ...(planNotUpdated ? { planNotUpdated } : {}),
+  };
 }
 
 function toEntry(e: PlannedEntry): BundleEntry {

@@ -138,3 +138,36 @@ describe('isOnServer', () => {
     }
   });
 });
+
+describe('updateResource', () => {
+  it('sends nothing without a known version: an update without If-Match could overwrite a change', async () => {
+    const { updateResource } = await import('./write');
+    let sent = 0;
+    const send: Transport = async () => {
+      sent++;
+      return { status: 200, body: {} };
+    };
+    const task = { resourceType: 'Task', id: 't1', status: 'accepted', intent: 'order' } as const;
+    await expect(updateResource(send, task, undefined)).rejects.toMatchObject({
+      kind: 'invalid-data',
+    });
+    expect(sent).toBe(0);
+  });
+
+  it('sends If-Match with the version it was given', async () => {
+    const { updateResource } = await import('./write');
+    const seen: FhirRequest[] = [];
+    const send: Transport = async (req) => {
+      seen.push(req);
+      return { status: 200, etag: 'W/"2"', body: req.body };
+    };
+    const task = { resourceType: 'Task', id: 't1', status: 'accepted', intent: 'order' } as const;
+    const saved = await updateResource(send, task, 'W/"1"');
+    expect(seen[0]).toMatchObject({
+      method: 'PUT',
+      url: 'Task/t1',
+      headers: { 'If-Match': 'W/"1"' },
+    });
+    expect(saved.etag).toBe('W/"2"');
+  });
+});

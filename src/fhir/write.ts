@@ -10,16 +10,26 @@ import type { Transport } from './transport';
  * creates, so a retry cannot duplicate them.
  */
 
-/** Updates a resource only if nobody changed it since `etag` was read (412 → 'conflict'). */
+/**
+ * Updates a resource only if nobody changed it since `etag` was read (412 →
+ * 'conflict'). Without a known version it does not send anything: an update
+ * without If-Match could silently overwrite someone else's change.
+ */
 export async function updateResource<T extends FhirResource & { id: string }>(
   send: Transport,
   resource: T,
   etag: string | undefined,
 ): Promise<ReadResult<T>> {
+  if (!etag) {
+    throw new FhirError(
+      'invalid-data',
+      'The EHR gave no version for this record, so it cannot be updated safely.',
+    );
+  }
   const response = await send({
     url: `${resource.resourceType}/${encodeURIComponent(resource.id)}`,
     method: 'PUT',
-    headers: etag ? { 'If-Match': etag } : {},
+    headers: { 'If-Match': etag },
     body: resource,
   });
   const parsed = parseResource<T>(response.body, resource.resourceType as never);
