@@ -139,7 +139,7 @@ export function PeerPlanComposer(props: ComposerProps) {
     setWrite({ kind: 'writing' });
     try {
       const result = await writePeerPlan(send, buildContext(new Date()), useTransaction);
-      clearDraft(draft.patientId);
+      clearDraft(session, draft.patientId);
       await queryClient.invalidateQueries({ queryKey: patientSummaryKey(draft.patientId) });
       const n = draft.tasks.length;
       props.onWritten(
@@ -383,7 +383,7 @@ export function PeerPlanComposer(props: ComposerProps) {
             <button
               type="button"
               onClick={() => {
-                clearDraft(draft.patientId);
+                clearDraft(session, draft.patientId);
                 props.onClose();
               }}
             >

@@ -10,6 +10,8 @@ import { fhirclientTransport } from '../../fhir/transport';
 import type { Session } from '../../smart/session';
 import { SessionContext } from '../session/SessionContext';
 import { draftKey } from './draftStore';
+
+const TEST_OWNER = { serverUrl: 'http://ehr.test/fhir', fhirUser: 'Practitioner/dr-okafor' };
 import { PeerPlanSection } from './PeerPlanSection';
 
 vi.setConfig({ testTimeout: 30_000 });
@@ -154,7 +156,7 @@ describe('a new peer-support plan', () => {
     expect(tasks).toHaveLength(nTasks);
     expect(tasks.every((t) => t.basedOn?.[0]?.reference === `CarePlan/${plans[0]!.id}`)).toBe(true);
     expect(await provenanceCount()).toBe(1);
-    expect(sessionStorage.getItem(draftKey('taper-rapid'))).toBeNull();
+    expect(sessionStorage.getItem(draftKey(TEST_OWNER, 'taper-rapid'))).toBeNull();
     // the summary was read again and lists the new Tasks
     const list = await screen.findByRole('list', { name: 'Open peer follow-ups' });
     await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(nTasks));
@@ -185,7 +187,7 @@ describe('a new peer-support plan', () => {
     const nTasks = followUpCountFromPreview();
     await u.click(screen.getByRole('button', { name: 'Write to the EHR' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(/draft is kept.*Retry/);
-    expect(sessionStorage.getItem(draftKey('taper-rapid'))).not.toBeNull();
+    expect(sessionStorage.getItem(draftKey(TEST_OWNER, 'taper-rapid'))).not.toBeNull();
     expect(await ourPlans('taper-rapid')).toHaveLength(0);
     await u.click(screen.getByRole('button', { name: 'Retry' }));
     await screen.findByText(/Peer support plan written/, {}, { timeout: 10_000 });

@@ -10,6 +10,7 @@ import {
   type PeerPlanDraft,
 } from '../../domain/peerPlan';
 import { describeFhirError, FhirError } from '../../fhir/errors';
+import { useSession } from '../session/SessionContext';
 import { usePatientSummary } from '../summary/usePatientSummary';
 import { loadDraft, saveDraft } from './draftStore';
 import './peerPlan.css';
@@ -26,14 +27,17 @@ const PeerPlanComposer = lazy(() =>
  */
 export function PeerPlanSection({ patientId }: { patientId: string }) {
   const summary = usePatientSummary(patientId);
+  const { session } = useSession();
   // A draft not yet written (reload, failed write) opens again where it was.
-  const [draft, setDraftState] = useState<PeerPlanDraft | undefined>(() => loadDraft(patientId));
+  const [draft, setDraftState] = useState<PeerPlanDraft | undefined>(() =>
+    loadDraft(session, patientId),
+  );
   const [restored] = useState(() => draft !== undefined);
   const [done, setDone] = useState<string>();
 
   const setDraft = (d: PeerPlanDraft | undefined) => {
     setDraftState(d);
-    if (d) saveDraft(d);
+    if (d) saveDraft(session, d);
   };
 
   if (summary.isPending)
