@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       plan.reason === 'unknown-issuer'
         ? {
             title: 'This EHR is not one the app is set up for',
-            detail: `The launch came from ${plan.iss}, which is not in the app's list of EHR servers. Nothing was sent to it.`,
+            detail: `The launch came from ${originOf(plan.iss)}, which is not in the app's list of EHR servers. Nothing was sent to it.`,
             action:
               'If this is your EHR, ask your integration team to add it to the configuration.',
           }
@@ -47,6 +47,15 @@ async function main(): Promise<void> {
       detail: `The app could not reach the authorization service of ${plan.issuer.label}.`,
       action: 'Try launching again. If it keeps happening, contact your integration team.',
     });
+  }
+}
+
+/** Only the origin of an untrusted URL is shown: the page is not a place for a link's own words. */
+function originOf(url: string | undefined): string {
+  try {
+    return new URL(url ?? '').origin;
+  } catch {
+    return 'an address that is not a URL';
   }
 }
 

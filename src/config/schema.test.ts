@@ -49,6 +49,17 @@ describe('parseConfig', () => {
     expect(badDefault.ok).toBe(false);
   });
 
+  it('keeps the redirect on the app: an absolute or protocol-relative redirectPath is refused', () => {
+    for (const redirectPath of [
+      'https://evil.example/cb',
+      '//evil.example/cb',
+      'javascript:alert(1)',
+    ]) {
+      expect(parseConfig({ ...valid, redirectPath }).ok, redirectPath).toBe(false);
+    }
+    expect(parseConfig({ ...valid, redirectPath: 'app/index.html' }).ok).toBe(true);
+  });
+
   it('rejects non-objects without throwing', () => {
     for (const input of [null, 42, 'x', [], undefined]) expect(parseConfig(input).ok).toBe(false);
   });

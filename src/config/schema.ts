@@ -27,7 +27,14 @@ export const IssuerSchema = z.object({
 export const ConfigSchema = z.object({
   issuers: z.array(IssuerSchema).min(1, 'at least one issuer must be configured'),
   /** Relative to the app's base URL. */
-  redirectPath: z.string().min(1).default('index.html'),
+  redirectPath: z
+    .string()
+    .min(1)
+    .refine((p) => !/^[a-z][a-z0-9+.-]*:/i.test(p) && !p.startsWith('//'), {
+      message:
+        'must be a path relative to the app (the authorization code must come back to the app)',
+    })
+    .default('index.html'),
   /** The issuer used for a standalone launch when none is given. */
   defaultStandaloneIss: z.string().optional(),
 });

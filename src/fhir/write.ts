@@ -1,5 +1,5 @@
 import type { Bundle, FhirResource } from 'fhir/r4';
-import { FhirError } from './errors';
+import { FhirError, kindForStatus } from './errors';
 import type { ReadResult } from './read';
 import { parseResource } from './schemas';
 import type { Transport } from './transport';
@@ -56,7 +56,7 @@ export function firstBatchFailure(response: Bundle): FhirError | undefined {
     const status = Number.parseInt(entry.response?.status ?? '', 10);
     if (Number.isFinite(status) && status >= 400) {
       return new FhirError(
-        status === 412 || status === 409 ? 'conflict' : status >= 500 ? 'server' : 'invalid-data',
+        kindForStatus(status),
         `An entry of the batch failed with ${status}.`,
         status,
       );

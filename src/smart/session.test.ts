@@ -54,6 +54,13 @@ describe('sessionFromClient', () => {
     expect(s.patientId).toBeUndefined();
   });
 
+  it('stays the worklist when a worklist launch carries a patient (no patient-level access)', () => {
+    const s = sessionFromClient(
+      client({ patient: 'p1', scope: 'launch openid fhirUser user/Task.rus user/Patient.r' }),
+    );
+    expect(s.profile).toBe('worklist');
+  });
+
   it('falls back to the requested scopes when the server does not say what it granted', () => {
     expect(sessionFromClient(client({ patient: 'p1' })).grantedScopes).toBe('requested scopes');
   });

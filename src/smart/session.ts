@@ -29,16 +29,19 @@ export class LaunchError extends Error {
 export function sessionFromClient(client: Client): Session {
   const token = (client.state.tokenResponse ?? {}) as Record<string, unknown>;
   const patientId = client.getPatientId() ?? undefined;
+  const grantedScopes = typeof token.scope === 'string' ? token.scope : (client.state.scope ?? '');
   return {
     client,
     serverUrl: client.state.serverUrl,
     patientId,
     encounterId: client.getEncounterId() ?? undefined,
     fhirUser: client.getFhirUser() ?? undefined,
-    grantedScopes: typeof token.scope === 'string' ? token.scope : (client.state.scope ?? ''),
+    grantedScopes,
     // SMART: absent means the app should show its own banner.
     needPatientBanner: token.need_patient_banner !== false,
-    profile: patientId ? 'chart' : 'worklist',
+    // The chart needs a patient AND patient-level access; a worklist launch
+    // that happens to carry a patient stays the worklist.
+    profile: patientId && /(^|\s)patient\//.test(grantedScopes) ? 'chart' : 'worklist',
   };
 }
 

@@ -81,7 +81,7 @@ describe('SMART EHR launch against the local sandbox', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toContain('not one the app is set up for');
-    expect(await alert.textContent()).toContain('https://ehr.evil.example/fhir');
+    expect(await alert.textContent()).toContain('https://ehr.evil.example');
     expect(requested.filter((u) => new URL(u).hostname.endsWith('evil.example'))).toEqual([]);
     expect(new URL(page.url()).host).toBe(new URL(stack.app.url).host);
     await context.close();

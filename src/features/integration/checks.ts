@@ -49,7 +49,7 @@ const ADAPTATION: Record<string, string> = {
   transaction:
     'Peer support plans are written as dependency-ordered batches of conditional creates instead: not all-or-nothing, but Retry completes a partial write without duplicates.',
   'include:MedicationRequest:medication':
-    'Medications the orders reference are read in a second request (Medication?_id=…).',
+    'Medications the orders reference are read one by one in a second round (Medication/{id}, in parallel).',
   'include:Task:patient':
     'The worklist cannot show whose follow-up each Task is: it shows “Name not available” and says for how many.',
   'search-type:Observation': 'Drug tests cannot be shown; the rest of the summary still shows.',
