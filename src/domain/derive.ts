@@ -18,9 +18,10 @@ import {
 } from './engagement';
 import type { Unreadable } from './evidence';
 import { proposeFollowUps } from './followUps';
-import { classifyOrders } from './medications';
+import { classifyOrders, oudDiagnoses } from './medications';
 import { mmeSeriesReport } from './mme';
 import { PARAMETERS } from './parameters';
+import { assessSafety, type SafetySummary } from './safety';
 import { engagementStatusCoding } from './statusCodes';
 import type { MmeSummary, PatientSummary } from './summary-types';
 import { assessTaper, TAPERING_STATES, type TaperSummary } from './taper';
@@ -209,6 +210,20 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
       )
     : taperCore;
 
+  const safety: SafetySummary = guard(
+    'safety',
+    () =>
+      assessSafety({
+        asOf,
+        orders,
+        supplyOf: safeSupply,
+        taper,
+        drugTests,
+        oudConditions: oudDiagnoses(rec.conditions),
+      }),
+    () => ({ flags: [], naloxoneOnRecord: [] }),
+  );
+
   const moudUnreadable = coverage.unreadable.length;
   const dim = (
     name: string,
@@ -257,6 +272,7 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
         visits,
         drugTests,
         taper,
+        safety,
         medication: dimensions.medication,
         peer: dimensions.peer,
         tasks: rec.tasks,
@@ -286,6 +302,7 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
     visits,
     drugTests,
     taper,
+    safety,
     engagement,
     followUps,
     unreadable,

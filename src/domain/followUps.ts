@@ -14,6 +14,7 @@ import { ref, type Evidence } from './evidence';
 import { followUpReasonCoding } from './followUpCodes';
 import { PARAMETERS } from './parameters';
 import { arr, codingsOf, dayOfText, iso } from './safe';
+import type { SafetySummary } from './safety';
 import type { TaperSummary } from './taper';
 import type { VisitSummary } from './visits';
 
@@ -38,6 +39,13 @@ export const PROPOSED_REASONS = [
   'naloxone-needed',
   'peer-contact-gap',
 ] as const;
+/** Proposals whose action already includes offering naloxone. */
+const NALOXONE_BEARING: ReadonlySet<string> = new Set([
+  'abrupt-discontinuation',
+  'overdose-risk-test',
+  'acute-care-visit',
+]);
+
 export type ProposedReason = (typeof PROPOSED_REASONS)[number];
 
 export type RequestPriority = 'routine' | 'urgent' | 'asap' | 'stat';
@@ -67,6 +75,7 @@ export interface FollowUpInput {
   visits?: VisitSummary;
   drugTests?: DrugTestSummary;
   taper?: TaperSummary;
+  safety?: Pick<SafetySummary, 'flags'>;
   medication?: DimensionStatus;
   peer?: DimensionStatus;
   tasks?: Task[];
@@ -238,16 +247,29 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
           triggerDay: t.taperStartDay ?? asOf,
           evidence: f.evidence,
         });
-      if (f.kind === 'no-naloxone')
-        add('naloxone-needed', {
-          text: f.text,
-          action: 'Offer rescue naloxone and show how to use it.',
-          priority: 'routine',
-          dueDay: asOf + P.naloxoneOfferDays,
-          triggerDay: asOf,
-          evidence: f.evidence,
-        });
     }
+  }
+
+  // Naloxone: a separate offer only when no other proposal (still open after the Task check)
+  // already carries it; urgent when a benzodiazepine is taken with an opioid.
+  const safety = input.safety?.flags ?? [];
+  const noNaloxone = safety.find((f) => f.kind === 'no-naloxone');
+  if (noNaloxone) {
+    const bearing = dedupeAgainstTasks(
+      out.filter((f) => NALOXONE_BEARING.has(f.code)),
+      input.tasks ?? [],
+      input.carePlans ?? [],
+    );
+    const benzo = safety.some((f) => f.kind === 'benzodiazepine');
+    if (bearing.length === 0)
+      add('naloxone-needed', {
+        text: noNaloxone.text,
+        action: 'Offer rescue naloxone and show how to use it.',
+        priority: benzo ? 'urgent' : 'routine',
+        dueDay: asOf + (benzo ? P.naloxoneUrgentOfferDays : P.naloxoneOfferDays),
+        triggerDay: asOf,
+        evidence: noNaloxone.evidence,
+      });
   }
 
   const peer = input.peer;

@@ -118,6 +118,8 @@ export const PARAMETERS = {
     rapidTaperReviewDays: 3,
     oudSignsDuringTaperDays: 7,
     naloxoneOfferDays: 7,
+    /** No naloxone with a benzodiazepine and an opioid: urgent, not routine. */
+    naloxoneUrgentOfferDays: 2,
     visitOverdueOutreachDays: 7,
     /** Early check-in after a new start or a return to treatment. */
     newStartCheckInDays: 7,

@@ -9,6 +9,7 @@ import type { DrugTestSummary } from './drugTests';
 import type { EngagementSummary } from './engagement';
 import type { Unreadable } from './evidence';
 import type { FollowUp } from './followUps';
+import type { SafetySummary } from './safety';
 import type { TaperSummary } from './taper';
 import type { ClassifiedOrder, MmeDay } from './types';
 import type { VisitSummary } from './visits';
@@ -32,6 +33,8 @@ export interface PatientSummary {
   visits: VisitSummary;
   drugTests: DrugTestSummary;
   taper: TaperSummary;
+  /** Cross-cutting overdose-risk flags (benzodiazepine with any opioid, no naloxone, rapid/abrupt taper). */
+  safety: SafetySummary;
   engagement: EngagementSummary;
   followUps: FollowUp[];
   /** Every resource the engine could not read, from every module, with the reason. */

@@ -51,8 +51,11 @@ export const TAPERING_STATES: ReadonlySet<TaperState> = new Set([
   'abrupt-discontinuation',
 ]);
 
-export type TaperFlagKind =
-  'mme-50' | 'mme-90' | 'benzodiazepine' | 'no-naloxone' | 'oud-signs-during-taper';
+/**
+ * Dose and taper-specific flags. The cross-cutting overdose-risk flags
+ * (benzodiazepine with any opioid, no rescue naloxone, rapid/abrupt) live in safety.ts.
+ */
+export type TaperFlagKind = 'mme-50' | 'mme-90' | 'oud-signs-during-taper';
 
 export interface TaperFlag {
   kind: TaperFlagKind;
@@ -323,70 +326,23 @@ function taperFlags(s: TaperSummary, input: TaperInput): TaperFlag[] {
     resources: s.currentOrders,
     detail: `${round1(cur)} MME/day on ${iso(asOf)}`,
   };
+  // CDC 2022: offer naloxone at ≥50 — said only when none is on record.
+  const naloxone = rescueNaloxoneOrders(orders, asOf);
   if (cur >= P.highMme)
     flags.push({
       kind: 'mme-50',
-      text: `${round1(cur)} MME/day (≥${P.highMme}): offer naloxone; reassess before any increase.`,
+      text: `${round1(cur)} MME/day (≥${P.highMme}): reassess before any increase; ${naloxone.length ? 'rescue naloxone is on record' : 'offer naloxone (none on record)'}.`,
       evidence: [curEv],
     });
+  // CDC 2022: at ≥90 reassess benefits and risks and avoid increasing.
   if (cur >= P.veryHighMme)
     flags.push({
       kind: 'mme-90',
-      text: `${round1(cur)} MME/day (≥${P.veryHighMme}).`,
+      text: `${round1(cur)} MME/day (≥${P.veryHighMme}): reassess benefits and risks; avoid increasing the dose.`,
       evidence: [curEv],
     });
 
-  const onOpioid = cur > 0 || s.currentOrders.length > 0;
-  const benzos = orders.filter(
-    (o) => o.category === 'benzodiazepine' && activeOn(o, asOf, supplyOf),
-  );
-  const benzo = onOpioid && benzos.length > 0;
-  if (benzo)
-    flags.push({
-      kind: 'benzodiazepine',
-      text: 'A benzodiazepine is prescribed alongside an opioid.',
-      evidence: [
-        {
-          rule: 'taper.benzodiazepine-co-prescribed',
-          resources: [...benzos.map((b) => b.reference), ...s.currentOrders],
-          detail: benzos.map((b) => b.display).join('; '),
-        },
-      ],
-    });
-
   const tapering = TAPERING_STATES.has(s.state);
-  const naloxone = orders.filter(
-    (o) =>
-      o.category === 'naloxone-rescue' &&
-      o.start !== undefined &&
-      o.start <= asOf &&
-      o.start >= asOf - P.naloxoneLookbackDays,
-  );
-  if ((cur >= P.highMme || benzo || tapering) && naloxone.length === 0) {
-    const why = [
-      cur >= P.highMme ? `${round1(cur)} MME/day` : '',
-      benzo ? 'a benzodiazepine' : '',
-      tapering
-        ? s.state === 'abrupt-discontinuation'
-          ? 'opioids stopped abruptly'
-          : 'a taper'
-        : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
-    flags.push({
-      kind: 'no-naloxone',
-      text: `No rescue naloxone on record (${why}).`,
-      evidence: [
-        {
-          rule: 'taper.no-naloxone',
-          resources: [...s.currentOrders],
-          detail: `no naloxone order in the last ${P.naloxoneLookbackDays} days`,
-        },
-      ],
-    });
-  }
-
   if (tapering || s.state === 'completed') {
     const since = Math.min(s.taperStartDay ?? s.abruptDay ?? asOf - 90, asOf - 90);
     const signs: Evidence[] = [];
@@ -410,6 +366,22 @@ function taperFlags(s: TaperSummary, input: TaperInput): TaperFlag[] {
       });
   }
   return flags;
+}
+
+/** Rescue naloxone ordered within the lookback (bup/nal is never 'naloxone-rescue'). */
+export function rescueNaloxoneOrders(
+  orders: ClassifiedOrder[],
+  asOf: DayNumber,
+): ClassifiedOrder[] {
+  return orders.filter(
+    (o) =>
+      o &&
+      o.counted &&
+      o.category === 'naloxone-rescue' &&
+      o.start !== undefined &&
+      o.start <= asOf &&
+      o.start >= asOf - P.naloxoneLookbackDays,
+  );
 }
 
 /** Same-medication opioid refills started ≥`earlyRefillDays` before the previous supply ran out. */

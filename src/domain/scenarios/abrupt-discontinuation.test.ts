@@ -32,9 +32,15 @@ describe('abrupt-discontinuation', () => {
     });
     expect(s.taper.code?.code).toBe('abrupt-discontinuation');
     expect(s.taper.text).toContain(isoD(14));
-    // Tapering state and no naloxone order → no-naloxone; 0 MME → no MME flags.
-    expect(s.taper.flags.map((f) => [f.kind, f.text])).toEqual([
-      ['no-naloxone', 'No rescue naloxone on record (opioids stopped abruptly).'],
+    // 0 MME → no MME flags. Safety: no naloxone order after an abrupt stop → no-naloxone,
+    // and the abrupt discontinuation itself is a safety flag (§6).
+    expect(s.taper.flags).toEqual([]);
+    expect(s.safety.flags.map((f) => [f.kind, f.text])).toEqual([
+      [
+        'no-naloxone',
+        'No rescue naloxone on record; recommended for anyone whose opioids stopped abruptly (tolerance is lost within about a week).',
+      ],
+      ['abrupt-discontinuation', s.taper.text],
     ]);
   });
 
@@ -44,13 +50,13 @@ describe('abrupt-discontinuation', () => {
     expect(s.visits.followUp).toMatchObject({ rule: 'taper', dueDay: asOf + 15, overdue: false });
   });
 
-  it('engagement and follow-ups: asap contact (tolerance loss) and naloxone offer', () => {
+  it('engagement and follow-ups: one asap contact that already includes naloxone', () => {
     expect(s.coverage.status).toBe('no-moud');
     expect(s.engagement.overall).toBe('Not in MOUD treatment');
     expect(s.followUps.map((f) => [f.code, f.priority, f.dueDay, f.triggerDay])).toEqual([
       ['abrupt-discontinuation', 'asap', asOf + 1, d(14)],
-      ['naloxone-needed', 'routine', asOf + 7, asOf],
     ]);
+    expect(s.followUps[0]!.action).toContain('naloxone');
     expect(s.failures).toEqual([]);
     expect(s.unreadable).toEqual([]);
   });

@@ -81,6 +81,8 @@ describe('awkward-data', () => {
     // Run-out asOf+1: 1 < 3 → "runs out in 2 days" (first day without: asOf+2), due asOf+1.
     expect(s.followUps.map((f) => [f.code, f.priority, f.dueDay])).toEqual([
       ['moud-supply-ending', 'routine', asOf + 1],
+      // MOUD on record, no rescue naloxone (bup/nal is not rescue) → routine naloxone offer in 7 days.
+      ['naloxone-needed', 'routine', asOf + 7],
       ['peer-contact-gap', 'routine', asOf + 14],
     ]);
     expect(s.followUps[0]!.text).toBe(

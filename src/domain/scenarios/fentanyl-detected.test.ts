@@ -63,7 +63,17 @@ describe('fentanyl-detected', () => {
     expect(s.engagement.rule.id).toBe('any-serious');
   });
 
+  it('safety: no rescue naloxone on record (bup/nal is not rescue) → no-naloxone flag', () => {
+    expect(s.safety.flags.map((f) => [f.kind, f.text])).toEqual([
+      [
+        'no-naloxone',
+        'No rescue naloxone on record; recommended for everyone receiving OUD treatment and anyone with fentanyl detected in a recent urine test.',
+      ],
+    ]);
+  });
+
   it('follow-up: overdose risk → asap, due in 1 day, linked to the open accepted Task', () => {
+    // The overdose-risk contact already includes naloxone: no separate naloxone-needed.
     expect(s.followUps).toHaveLength(1);
     expect(s.followUps[0]).toMatchObject({
       code: 'overdose-risk-test',

@@ -88,8 +88,10 @@ describe('injectable-buprenorphine', () => {
     expect(s.engagement.overall).toBe('Engaged');
   });
 
-  it('follow-ups: only a routine peer introduction (no peer support on record), due in 14 days', () => {
+  it('follow-ups: naloxone offer (none on record) and a routine peer introduction, due in 14 days', () => {
     expect(s.followUps.map((f) => [f.code, f.priority, f.dueDay])).toEqual([
+      // MOUD on record, no rescue naloxone (bup/nal is not rescue) → routine naloxone offer in 7 days.
+      ['naloxone-needed', 'routine', asOf + 7],
       ['peer-contact-gap', 'routine', asOf + 14],
     ]);
     expect(s.failures).toEqual([]);

@@ -54,6 +54,19 @@ describe('lapsed-supply', () => {
     });
   });
 
+  it('safety: MOUD on record, bup/nal only (not rescue naloxone) → no-naloxone flag and routine offer', () => {
+    expect(s.safety.flags.map((f) => [f.kind, f.text])).toEqual([
+      [
+        'no-naloxone',
+        'No rescue naloxone on record; recommended for everyone receiving OUD treatment.',
+      ],
+    ]);
+    expect(s.followUps.find((x) => x.code === 'naloxone-needed')).toMatchObject({
+      priority: 'routine',
+      dueDay: asOf + 7,
+    });
+  });
+
   it('nothing unreadable, no module failure', () => {
     expect(s.failures).toEqual([]);
     expect(s.unreadable).toEqual([]);

@@ -70,8 +70,12 @@ describe('methadone-otp', () => {
     expect(s.engagement.overall).toBe('Engaged');
   });
 
-  it('follow-ups: routine peer introduction only', () => {
-    expect(s.followUps.map((f) => [f.code, f.dueDay])).toEqual([['peer-contact-gap', asOf + 14]]);
+  it('follow-ups: naloxone offer (none on record) and a routine peer introduction', () => {
+    // Methadone for OUD, no rescue naloxone on record → naloxone-needed, routine, 7 days.
+    expect(s.followUps.map((f) => [f.code, f.dueDay])).toEqual([
+      ['naloxone-needed', asOf + 7],
+      ['peer-contact-gap', asOf + 14],
+    ]);
     expect(s.failures).toEqual([]);
     expect(s.unreadable).toEqual([]);
   });

@@ -58,7 +58,18 @@ describe('naltrexone-xr', () => {
     expect(s.engagement.dimensions.tests.reasons).toEqual(['Last urine drug test 1 day ago.']);
     expect(s.engagement.overall).toBe('Engaged');
     expect(s.taper.state).toBe('not-long-term');
-    expect(s.followUps.map((f) => f.code)).toEqual(['peer-contact-gap']);
+    // OUD treatment with no rescue naloxone on record: naloxone is still recommended
+    // (tolerance is low on naltrexone) → no-naloxone flag and a routine offer.
+    expect(s.safety.flags.map((f) => [f.kind, f.text])).toEqual([
+      [
+        'no-naloxone',
+        'No rescue naloxone on record; recommended for everyone receiving OUD treatment.',
+      ],
+    ]);
+    expect(s.followUps.map((f) => [f.code, f.priority, f.dueDay])).toEqual([
+      ['naloxone-needed', 'routine', asOf + 7],
+      ['peer-contact-gap', 'routine', asOf + 14],
+    ]);
     expect(s.failures).toEqual([]);
     expect(s.unreadable).toEqual([]);
   });

@@ -92,6 +92,8 @@ describe('new-start', () => {
     // medication asOf+3 ("in 3 days"). The start (18 days ago) is past the 14-day window.
     expect(s.followUps.map((f) => [f.code, f.priority, f.dueDay])).toEqual([
       ['moud-supply-ending', 'routine', asOf + 2],
+      // MOUD on record, no rescue naloxone (bup/nal is not rescue) → routine naloxone offer in 7 days.
+      ['naloxone-needed', 'routine', asOf + 7],
     ]);
     expect(s.followUps[0]!.text).toBe(
       'Buprenorphine supply runs out in 3 days and no further supply is on record.',

@@ -84,6 +84,12 @@ describe('returned-after-gap', () => {
 
   it('follow-ups: routine peer check-in in 14 days; no "return to MOUD" (restart was 119 days ago)', () => {
     expect(s.followUps.map((f) => [f.code, f.priority, f.dueDay, f.text])).toEqual([
+      [
+        'naloxone-needed',
+        'routine',
+        asOf + 7,
+        'No rescue naloxone on record; recommended for everyone receiving OUD treatment.',
+      ],
       ['peer-contact-gap', 'routine', asOf + 14, 'Last peer contact 126 days ago.'],
     ]);
     expect(s.failures).toEqual([]);

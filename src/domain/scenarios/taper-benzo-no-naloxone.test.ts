@@ -36,13 +36,20 @@ describe('taper-benzo-no-naloxone', () => {
       taperStartDay: d(55),
     });
     expect(s.taper.code?.code).toBe('tapering-moderate');
-    // 45 < 50 → no MME flags; clonazepam d25 (30 days) active today → benzodiazepine;
-    // no naloxone while on a benzodiazepine and tapering → no-naloxone.
-    expect(s.taper.flags.map((f) => [f.kind, f.text])).toEqual([
-      ['benzodiazepine', 'A benzodiazepine is prescribed alongside an opioid.'],
-      ['no-naloxone', 'No rescue naloxone on record (a benzodiazepine, a taper).'],
+    // 45 < 50 → no MME flags (taper.flags empty); clonazepam d25 (30 days) active today with
+    // the oxycodone → benzodiazepine; no naloxone while on a benzodiazepine and tapering → no-naloxone.
+    expect(s.taper.flags).toEqual([]);
+    expect(s.safety.flags.map((f) => [f.kind, f.text])).toEqual([
+      [
+        'benzodiazepine',
+        'A benzodiazepine is prescribed alongside an opioid analgesic: higher overdose risk. Coordinate care between prescribers and make sure rescue naloxone is at hand.',
+      ],
+      [
+        'no-naloxone',
+        'No rescue naloxone on record; recommended for anyone taking a benzodiazepine with an opioid and anyone tapering opioids.',
+      ],
     ]);
-    expect(s.taper.flags[0]!.evidence[0]!.resources).toContain(
+    expect(s.safety.flags[0]!.evidence[0]!.resources).toContain(
       ref('MedicationRequest', 'clonazepam-mr-13'),
     );
   });
@@ -60,10 +67,10 @@ describe('taper-benzo-no-naloxone', () => {
     expect(s.visits.nextPlanned?.day).toBe(asOf + 5);
   });
 
-  it('engagement and follow-ups: not in MOUD; offer naloxone within 7 days', () => {
+  it('engagement and follow-ups: not in MOUD; benzodiazepine + opioid + no naloxone → urgent offer within 2 days', () => {
     expect(s.engagement.overall).toBe('Not in MOUD treatment');
     expect(s.followUps.map((f) => [f.code, f.priority, f.dueDay])).toEqual([
-      ['naloxone-needed', 'routine', asOf + 7],
+      ['naloxone-needed', 'urgent', asOf + 2],
     ]);
     expect(s.failures).toEqual([]);
     expect(s.unreadable).toEqual([]);

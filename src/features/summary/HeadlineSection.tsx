@@ -78,8 +78,9 @@ function Headline({ loaded, summary }: { loaded: LoadedRecord; summary: PatientS
       <h4>Risk flags</h4>
       {flags.length === 0 ? (
         <p>
-          No risk flags: no high opioid dose, benzodiazepine, missing naloxone, fentanyl or 6-MAM
-          detected, or recent emergency or hospital care in the records loaded.
+          No risk flags: no high opioid dose, benzodiazepine with an opioid, missing naloxone where
+          it is recommended, rapid or abrupt taper, fentanyl or 6-MAM detected, or recent emergency
+          or hospital care in the records loaded.
         </p>
       ) : (
         <ul className="headline__flags">

@@ -191,6 +191,15 @@ describe('PatientSummaryPanel against the in-memory FHIR server', () => {
     expect(open.textContent).toContain('Requested, not yet claimed');
     expect(open.textContent).toContain('Not yet claimed');
     expect(open.textContent).toContain('None recorded');
+    // MOUD on record, only buprenorphine/naloxone (not rescue naloxone): the flag is raised and
+    // the headline never claims "no … missing naloxone".
+    const head = section('Engagement at a glance');
+    const flags = within(head).getByRole('heading', { name: 'Risk flags' })
+      .nextElementSibling as HTMLElement;
+    expect(flags.textContent).toContain('No rescue naloxone on record');
+    expect(flags.textContent).toContain('recommended for everyone receiving OUD treatment');
+    expect(head.textContent).not.toContain('No risk flags');
+    expect(head.textContent).not.toMatch(/no .*missing naloxone/i);
   });
 
   it('fentanyl-detected: a risk flag in plain words, and the result in the table', async () => {

@@ -1,7 +1,9 @@
 import type { Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import type { PatientSummary } from '../../domain/summary-types';
-import { moduleFailures, paceWords, readPeerTask } from './view';
+import { moduleFailures, paceWords, readPeerTask, riskFlags } from './view';
+import { assessSafety } from '../../domain/safety';
+import { D, order, testSupply } from '../../domain/test-builders';
 
 const CODES = { outputTypeSystem: 'urn:types', outcomeSystem: 'urn:outcomes' };
 
@@ -69,5 +71,50 @@ describe('moduleFailures', () => {
     expect(moduleFailures(s, 'peer').map((f) => f.module)).toEqual(['engagement.peer']);
     expect(moduleFailures(s, 'headline').map((f) => f.module)).toEqual(['engagement.peer']);
     expect(moduleFailures(s, 'coverage')).toEqual([]);
+  });
+});
+
+describe('riskFlags', () => {
+  it('headline risk flags carry the no-naloxone flag, so "no missing naloxone" is never shown with it', () => {
+    const asOf = D('2024-12-31');
+    const safety = assessSafety({
+      asOf,
+      orders: [order({ id: 'bup', start: asOf - 10, category: 'moud-buprenorphine', days: 28 })],
+      supplyOf: testSupply,
+      taper: { state: 'not-long-term', text: '', currentMme: 0, currentOrders: [], evidence: [] },
+    });
+    const summary = {
+      asOf,
+      taper: { flags: [] },
+      safety,
+      drugTests: { signals: [] },
+      visits: { acuteCareFlag: false, recentAcuteCare: [] },
+    } as unknown as PatientSummary;
+    const flags = riskFlags(summary);
+    expect(flags.map((x) => [x.id, x.label])).toEqual([
+      ['no-naloxone', 'No rescue naloxone on record'],
+    ]);
+    expect(flags[0]!.evidence.length).toBeGreaterThan(0);
+  });
+
+  it('rapid taper and abrupt discontinuation reach the headline', () => {
+    const flag = (kind: string) => ({
+      kind,
+      text: kind,
+      evidence: [{ rule: kind, resources: [] }],
+    });
+    const summary = {
+      taper: { flags: [] },
+      safety: {
+        flags: [flag('rapid-taper'), flag('abrupt-discontinuation')],
+        naloxoneOnRecord: [],
+      },
+      drugTests: { signals: [] },
+      visits: { acuteCareFlag: false, recentAcuteCare: [] },
+    } as unknown as PatientSummary;
+    expect(riskFlags(summary).map((f) => [f.label, f.tone])).toEqual([
+      ['Rapid taper (over 30% a month)', 'danger'],
+      ['Opioids stopped abruptly', 'danger'],
+    ]);
   });
 });

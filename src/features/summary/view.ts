@@ -52,7 +52,7 @@ export const SECTION_PARTS: Record<SectionId, RecordPart[]> = {
 
 /** Which deriveAll modules each section shows (summary.failures names them). */
 export const SECTION_MODULES: Record<SectionId, string[]> = {
-  headline: ['engagement', 'taper', 'record'],
+  headline: ['engagement', 'taper', 'safety', 'record'],
   coverage: ['coverage', 'medications', 'record'],
   mme: ['mme', 'taper', 'medications', 'record'],
   tests: ['drugTests', 'record'],
@@ -122,21 +122,27 @@ export interface RiskFlag {
   evidence: Evidence[];
 }
 
-const TAPER_FLAG_LABEL: Record<string, string> = {
+const FLAG_LABEL: Record<string, string> = {
   'mme-50': 'High opioid dose (50 MME/day or more)',
   'mme-90': 'Very high opioid dose (90 MME/day or more)',
+  'oud-signs-during-taper': 'Signs of opioid use disorder during the taper',
   benzodiazepine: 'Benzodiazepine with an opioid',
   'no-naloxone': 'No rescue naloxone on record',
-  'oud-signs-during-taper': 'Signs of opioid use disorder during the taper',
+  'rapid-taper': 'Rapid taper (over 30% a month)',
+  'abrupt-discontinuation': 'Opioids stopped abruptly',
 };
 
-/** Risk flags: taper flags, overdose-risk test signals, recent emergency or inpatient care. */
+/**
+ * Risk flags: dose and taper flags, the cross-cutting safety flags (benzodiazepine
+ * with any opioid, no naloxone, rapid/abrupt taper), overdose-risk test signals,
+ * recent emergency or inpatient care.
+ */
 export function riskFlags(s: PatientSummary): RiskFlag[] {
   const out: RiskFlag[] = [];
-  for (const f of s.taper.flags)
+  for (const f of [...s.taper.flags, ...(s.safety?.flags ?? [])])
     out.push({
       id: f.kind,
-      label: TAPER_FLAG_LABEL[f.kind] ?? f.kind,
+      label: FLAG_LABEL[f.kind] ?? f.kind,
       text: f.text,
       tone: f.kind === 'mme-50' ? 'warning' : 'danger',
       evidence: f.evidence,
