@@ -378,7 +378,7 @@ export function summariseDrugTests(
           ? {
               kind: 'buprenorphine-consistent',
               day: bup.day,
-              text: `Buprenorphine detected ${when}, as prescribed.`,
+              text: `Buprenorphine detected ${when}, consistent with the prescription.`,
               analytes: ['buprenorphine'],
               evidence: [bup.evidence, rx],
             }

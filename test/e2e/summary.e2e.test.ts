@@ -58,7 +58,7 @@ async function seriousViolations(frame: Frame) {
 }
 
 describe('clinician summary in the sandbox EHR', () => {
-  it('stable-buprenorphine: engaged, covered, tests as prescribed; no serious axe violations', async () => {
+  it('stable-buprenorphine: engaged, covered, tests consistent with the prescription; no serious axe violations', async () => {
     const s = derived('stable-buprenorphine');
     const frame = await open('stable-buprenorphine');
     const head = await text(frame, 'Engagement at a glance');
@@ -71,7 +71,7 @@ describe('clinician summary in the sandbox EHR', () => {
     expect(cov).toContain('Covered today');
     expect(cov).toContain('100% (90 of 90 days)');
     expect(cov).toContain('Projected run-out');
-    expect(await text(frame, 'Urine drug tests')).toContain('as prescribed');
+    expect(await text(frame, 'Urine drug tests')).toContain('consistent with the prescription');
     expect(await seriousViolations(frame)).toEqual([]);
     await frame.page().context().close();
   });

@@ -101,7 +101,7 @@ describe('PatientSummaryPanel against the in-memory FHIR server', () => {
     });
   });
 
-  it('stable-buprenorphine: engaged, covered with a projected run-out, tests as prescribed', async () => {
+  it('stable-buprenorphine: engaged, covered with a projected run-out, tests consistent with the prescription', async () => {
     const { summary } = await expected('stable-buprenorphine');
     await renderPanel('stable-buprenorphine');
     const head = section('Engagement at a glance');
@@ -130,7 +130,8 @@ describe('PatientSummaryPanel against the in-memory FHIR server', () => {
     ).toBeTruthy();
 
     const tests = section('Urine drug tests');
-    expect(tests.textContent).toContain('as prescribed');
+    expect(tests.textContent).toContain('consistent with the prescription');
+    expect(tests.textContent).not.toContain('as prescribed');
     const rows = within(tests).getAllByRole('row').slice(1);
     // latest first: the first row is the newest test (d20)
     expect(rows[0]?.textContent).toContain(
