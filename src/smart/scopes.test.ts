@@ -8,8 +8,8 @@ describe('scopesFor', () => {
     expect(scopes).not.toContain('launch/patient');
     expect(scopes).toContain('openid');
     expect(scopes).toContain('fhirUser');
-    expect(scopes).toContain('patient/Observation.rs');
-    expect(scopes).toContain('patient/Task.crus');
+    expect(scopes).toContain('patient/Observation.s');
+    expect(scopes).toContain('patient/Task.cs');
     // least privilege: no user-level patient access, no wildcards, no delete
     expect(scopes.some((s) => s.startsWith('user/Patient'))).toBe(false);
     expect(scopes.some((s) => s.includes('*'))).toBe(false);
@@ -66,5 +66,19 @@ describe('isGranted', () => {
     expect(isGranted('patient/*.*', 'Observation', 'd')).toBe(true);
     expect(isGranted('patient/Observation.rs', 'Task', 'r')).toBe(false);
     expect(isGranted('', 'Task', 'r')).toBe(false);
+  });
+});
+
+describe('INTEGRATION.md', () => {
+  it('lists exactly the scopes the app asks for, per profile and syntax', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../INTEGRATION.md', import.meta.url), 'utf8');
+    const after = (heading: string) => doc.slice(doc.indexOf(heading));
+    const line = (section: string, syntax: 'v1' | 'v2') =>
+      new RegExp(`- ${syntax}: \`([^\`]+)\``).exec(after(section))?.[1];
+    expect(line('**Chart**', 'v2')).toBe(scopesFor('chart', true, 'v2'));
+    expect(line('**Chart**', 'v1')).toBe(scopesFor('chart', true, 'v1'));
+    expect(line('**Worklist**', 'v2')).toBe(scopesFor('worklist', true, 'v2'));
+    expect(line('**Worklist**', 'v1')).toBe(scopesFor('worklist', true, 'v1'));
   });
 });

@@ -11,15 +11,18 @@ export type ScopeSyntax = 'v1' | 'v2';
 
 const CHART_RESOURCES = [
   'patient/Patient.r',
-  'patient/Condition.rs',
-  'patient/MedicationRequest.rs',
-  'patient/MedicationDispense.rs',
+  // The summary only searches these; it never reads one by id.
+  'patient/Condition.s',
+  'patient/MedicationRequest.s',
+  'patient/MedicationDispense.s',
+  'patient/Encounter.s',
+  'patient/Observation.s',
   'patient/Medication.r',
-  'patient/Encounter.rs',
-  'patient/Observation.rs',
+  // The plan: created, found, re-read and updated (If-Match) when adding to it.
   'patient/CarePlan.crus',
-  'patient/CareTeam.crus',
-  'patient/Task.crus',
+  // Care team and follow-ups: created and found, never changed by the chart.
+  'patient/CareTeam.cs',
+  'patient/Task.cs',
   'patient/Provenance.c',
   'user/Practitioner.r',
   'user/PractitionerRole.rs',

@@ -26,7 +26,7 @@ describe('Integration check on a server without transaction and _include', () =>
     });
     await frame.getByRole('heading', { name: /Treatment engagement/ }).waitFor();
 
-    // Degrades: _include ignored, so the referenced Medication is read in a second request.
+    // Degrades: _include ignored, so the referenced Medication is read one by one in a second round.
     await expect
       .poll(() => stack.sandbox.requestLog.some((e) => e.resourceType === 'Medication'), {
         timeout: 30_000,
@@ -59,7 +59,7 @@ describe('Integration check on a server without transaction and _include', () =>
     const words = (await adapts.textContent()) ?? '';
     expect(words).toContain('Transaction (POST to the base) is not advertised');
     expect(words).toContain('batches of conditional creates');
-    expect(words).toContain('read in a second request');
+    expect(words).toContain('read one by one in a second round');
 
     // The check wrote nothing, and shows no patient data.
     expect(

@@ -181,8 +181,8 @@ describe('Integration check', { timeout: 20_000 }, () => {
     const table = await screen.findByRole('table', { name: 'Scopes: requested and granted' });
     const line = (scope: string) =>
       within(table).getByRole('rowheader', { name: scope }).closest('tr') as HTMLElement;
-    expect(text(line('patient/Observation.rs'))).toContain('Granted');
-    expect(text(line('patient/Task.crus'))).toContain('Not granted');
+    expect(text(line('patient/Observation.s'))).toContain('Granted');
+    expect(text(line('patient/Task.cs'))).toContain('Not granted');
     expect(text(line('online_access'))).toContain('Not granted');
     await settled();
     // A write scope missing does not stop the reads from being tried.
