@@ -4,7 +4,9 @@
  * after data: the WorklistScreen's own performance measure from "data arrived"
  * (end of the query) to "list committed" (layout effect), rendered by
  * production React in jsdom (not a browser; Chromium is usually faster than jsdom).
- * Goals: ≤2 requests, ≤100 ms. Prints; asserts nothing.
+ * Goals: ≤100 ms; requests: the issue asked ≤2, but fetching only the peer's
+ * own and unowned Tasks (minimum necessary) takes 3 in 2 rounds — privacy wins.
+ * Prints; asserts nothing.
  */
 import type { FhirResource } from 'fhir/r4';
 // @ts-expect-error jsdom ships no type declarations, and @types/jsdom is not installed
@@ -143,7 +145,9 @@ const later = results
   .sort((a, b) => a - b);
 console.log(`Peer worklist with ${TASKS} open Tasks (production React in jsdom, not a browser)`);
 console.log(`  rows rendered:         ${first?.rows}`);
-console.log(`  FHIR requests:         ${first?.requests} (goal ≤2)`);
+console.log(
+  `  FHIR requests:         ${first?.requests} (issue goal ≤2; 3 in 2 rounds by design: own + unowned Tasks only)`,
+);
 console.log(
   `  render after data:     first run ${first?.ms.toFixed(1)} ms; median of next ${later.length}: ${(later[Math.floor(later.length / 2)] ?? NaN).toFixed(1)} ms (goal ≤100 ms)`,
 );

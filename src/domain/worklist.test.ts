@@ -1,7 +1,13 @@
 import type { Patient, Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import { toDay } from './dates';
-import { buildWorklist, dueWords, parseStatusFilter, withStatusFilter } from './worklist';
+import {
+  buildWorklist,
+  dueWords,
+  parseStatusFilter,
+  priorityWords,
+  withStatusFilter,
+} from './worklist';
 
 const today = toDay('2025-06-10') as number;
 
@@ -50,6 +56,48 @@ describe('buildWorklist', () => {
     expect(rows[0]).toMatchObject({ mine: true, claimable: false, etag: 'W/"2"' });
     expect(rows[0]?.patient?.id).toBe('p-d');
     expect(rows[1]).toMatchObject({ mine: false, claimable: true });
+  });
+});
+
+describe('priority', () => {
+  it('words for every FHIR request priority; none reads as routine', () => {
+    expect(priorityWords('stat').text).toBe('Immediately (stat)');
+    expect(priorityWords('asap').text).toBe('As soon as possible');
+    expect(priorityWords('urgent').text).toBe('Urgent');
+    expect(priorityWords('routine').text).toBe('Routine');
+    expect(priorityWords(undefined)).toMatchObject({ text: 'Routine', level: 'routine' });
+  });
+
+  it('sorts by priority (stat, asap, urgent, routine), then due date (overdue first), none last', () => {
+    const p = (id: string, priority: Task['priority'], due?: string): { task: Task } => ({
+      task: { ...t(id, due), ...(priority ? { priority } : {}) },
+    });
+    const rows = buildWorklist(
+      [
+        p('routine-overdue', 'routine', '2025-06-01'),
+        p('urgent-later', 'urgent', '2025-06-20'),
+        p('asap-nodue', 'asap'),
+        p('asap-overdue', 'asap', '2025-06-08'),
+        p('asap-today', 'asap', '2025-06-10'),
+        p('unset-soon', undefined, '2025-06-11'),
+        p('stat-later', 'stat', '2025-06-30'),
+        p('urgent-overdue', 'urgent', '2025-06-05'),
+      ],
+      [],
+      [{ reference: 'Practitioner/me' }],
+      today,
+    );
+    expect(rows.map((r) => r.task.id)).toEqual([
+      'stat-later',
+      'asap-overdue',
+      'asap-today',
+      'asap-nodue',
+      'urgent-overdue',
+      'urgent-later',
+      'routine-overdue',
+      'unset-soon',
+    ]);
+    expect(rows[1]?.priority.text).toBe('As soon as possible');
   });
 });
 

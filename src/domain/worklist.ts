@@ -1,6 +1,6 @@
 /**
- * The peer's worklist, pure: which Tasks are theirs or claimable, in due-date
- * order, with due/overdue in words.
+ * The peer's worklist, pure: which Tasks are theirs or claimable, most urgent
+ * first (Task.priority), then by due date, with priority and due in words.
  */
 import type { Patient, Reference, Task } from 'fhir/r4';
 import { daysBetween, toDay, type DayNumber } from './dates';
@@ -17,6 +17,7 @@ export interface WorklistRow {
   patient?: Patient;
   dueDay?: DayNumber;
   due: DueWords;
+  priority: PriorityWords;
   mine: boolean;
   claimable: boolean;
 }
@@ -24,6 +25,29 @@ export interface WorklistRow {
 export interface DueWords {
   text: string;
   level: 'overdue' | 'today' | 'soon' | 'later' | 'none';
+}
+
+export type TaskPriority = NonNullable<Task['priority']>;
+
+export interface PriorityWords {
+  text: string;
+  /** 0 = most urgent. */
+  rank: number;
+  level: TaskPriority;
+}
+
+/** Sort order and words for Task.priority (FHIR request-priority), most urgent first. */
+const PRIORITY: Record<TaskPriority, { rank: number; text: string }> = {
+  stat: { rank: 0, text: 'Immediately (stat)' },
+  asap: { rank: 1, text: 'As soon as possible' },
+  urgent: { rank: 2, text: 'Urgent' },
+  routine: { rank: 3, text: 'Routine' },
+};
+
+/** A Task without a priority is done with normal priority (FHIR): ranked and worded as routine. */
+export function priorityWords(priority: Task['priority']): PriorityWords {
+  const level = priority && priority in PRIORITY ? priority : 'routine';
+  return { ...PRIORITY[level], level };
 }
 
 export function dueWords(dueDay: DayNumber | undefined, today: DayNumber): DueWords {
@@ -39,8 +63,9 @@ export function dueWords(dueDay: DayNumber | undefined, today: DayNumber): DueWo
 }
 
 /**
- * Keeps the user's own Tasks and claimable ones (no owner), sorted by due
- * date (no due date last), then by id for a stable order.
+ * Keeps the user's own Tasks and claimable ones (no owner), sorted by
+ * priority (stat, asap, urgent, routine), then by due date (so overdue first
+ * within a priority; no due date last), then by id for a stable order.
  */
 export function buildWorklist(
   tasks: readonly { task: Task; etag?: string }[],
@@ -63,12 +88,14 @@ export function buildWorklist(
       patient: patientRef ? byRef.get(patientRef) : undefined,
       dueDay,
       due: dueWords(dueDay, today),
+      priority: priorityWords(task.priority),
       mine,
       claimable,
     });
   }
   rows.sort(
     (a, b) =>
+      a.priority.rank - b.priority.rank ||
       (a.dueDay ?? Infinity) - (b.dueDay ?? Infinity) ||
       (a.task.id ?? '').localeCompare(b.task.id ?? ''),
   );

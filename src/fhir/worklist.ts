@@ -1,7 +1,15 @@
 /**
- * The peer worklist's reads and writes. One round of two parallel requests:
- * the open peer Tasks with their patients (`_include=Task:patient`), and the
- * user's PractitionerRoles. Paging only adds requests past `_count` Tasks.
+ * The peer worklist's reads and writes. Minimum necessary: the app asks only
+ * for Tasks the user owns (as their Practitioner or any of their
+ * PractitionerRoles) and claimable peer Tasks with no owner, each with its
+ * patient (`_include=Task:patient`); other peers' Tasks and patients never
+ * leave the EHR. Practitioner user: round 1 = the user's PractitionerRoles +
+ * the unowned Tasks, in parallel; round 2 = the Tasks owned by the user or
+ * their roles (one request, comma-separated owners). 3 requests, 2 rounds.
+ * Any other fhirUser type has no roles: one round of 2 requests. Paging only
+ * adds requests past `_count` Tasks. (`PractitionerRole?_revinclude=Task:owner`
+ * would save a round but returns the role's Tasks of every status and code,
+ * without patients: more data, not less.)
  */
 import type { CarePlan, Patient, PractitionerRole, Reference, Task } from 'fhir/r4';
 import type { Unreadable } from '../domain/evidence';
@@ -10,7 +18,7 @@ import { normalizeReference } from '../domain/tasks';
 import { WORKLIST_STATUSES } from '../domain/worklist';
 import { FhirError } from './errors';
 import { readResource, type ReadResult } from './read';
-import { searchAll } from './search';
+import { searchAll, type SearchResult } from './search';
 import type { Transport } from './transport';
 import { updateResource } from './write';
 
@@ -60,35 +68,67 @@ export async function loadWorklist(
       'The EHR did not say who is signed in (no fhirUser), so the app cannot find your Tasks.',
     );
   }
-  const [tasks, roles] = await Promise.all([
-    searchAll<Task>(send, 'Task', {
-      code: `${PEER_TASK_CODE_SYSTEM}|${PEER_TASK_CODE}`,
-      status: WORKLIST_STATUSES.join(','),
-      _include: 'Task:patient',
-      _count: String(WORKLIST_PAGE_SIZE),
-    }),
-    who.type === 'Practitioner'
-      ? searchAll<PractitionerRole>(send, 'PractitionerRole', { practitioner: who.id })
-      : Promise.resolve(undefined),
-  ]);
   const selfRef: Reference = { reference: `${who.type}/${who.id}` };
+  const taskParams = {
+    code: `${PEER_TASK_CODE_SYSTEM}|${PEER_TASK_CODE}`,
+    status: WORKLIST_STATUSES.join(','),
+    _include: 'Task:patient',
+    _count: String(WORKLIST_PAGE_SIZE),
+  };
+  const ownedBy = (owners: readonly Reference[]) =>
+    searchAll<Task>(send, 'Task', {
+      ...taskParams,
+      owner: owners.map((r) => r.reference).join(','),
+    });
+  const unownedSearch = searchAll<Task>(send, 'Task', { ...taskParams, 'owner:missing': 'true' });
+  if (who.type !== 'Practitioner') {
+    // No PractitionerRoles to look up: one round.
+    const [unowned, owned] = await Promise.all([unownedSearch, ownedBy([selfRef])]);
+    return assemble({ me: [selfRef], claimAs: selfRef }, owned, unowned, 0);
+  }
+  const [unowned, roles] = await Promise.all([
+    unownedSearch,
+    searchAll<PractitionerRole>(send, 'PractitionerRole', { practitioner: who.id }),
+  ]);
   // The display is what the clinician's summary shows as the owner.
   const roleRef = (r: PractitionerRole): Reference => ({
     reference: `PractitionerRole/${r.id}`,
     ...(r.practitioner?.display ? { display: r.practitioner.display } : {}),
   });
-  const roleRefs = (roles?.resources ?? []).map(roleRef);
-  const peerRole = (roles?.resources ?? []).find((r) =>
+  const roleRefs = roles.resources.map(roleRef);
+  const peerRole = roles.resources.find((r) =>
     (r.code ?? []).some((c) => (c.coding ?? []).some((x) => x.code === PEER_SPECIALIST_TAXONOMY)),
   );
   const claimAs: Reference = peerRole ? roleRef(peerRole) : (roleRefs[0] ?? selfRef);
+  const me = [selfRef, ...roleRefs];
+  // Round 2: the user's own Tasks, whoever of them (person or role) owns them.
+  const owned = await ownedBy(me);
   return {
-    user: { me: [selfRef, ...roleRefs], claimAs },
-    tasks: tasks.resources.map((task) => ({ task, etag: etagOf(task) })),
-    patients: tasks.included.filter((r): r is Patient => r.resourceType === 'Patient'),
-    unreadable: [...tasks.unreadable, ...(roles?.unreadable ?? [])],
-    requests: tasks.requests + (roles?.requests ?? 0),
-    truncated: tasks.truncated,
+    ...assemble({ me, claimAs }, owned, unowned, roles.requests),
+    unreadable: [...owned.unreadable, ...unowned.unreadable, ...roles.unreadable],
+  };
+}
+
+function assemble(
+  user: WorklistUser,
+  owned: SearchResult<Task>,
+  unowned: SearchResult<Task>,
+  otherRequests: number,
+): WorklistData {
+  // A Task in both answers (claimed between the two requests) is kept once: the owned version.
+  const ownedIds = new Set(owned.resources.map((t) => t.id));
+  const tasks = [...owned.resources, ...unowned.resources.filter((t) => !ownedIds.has(t.id))];
+  const patients = new Map<string, Patient>();
+  for (const r of [...owned.included, ...unowned.included]) {
+    if (r.resourceType === 'Patient' && r.id) patients.set(r.id, r);
+  }
+  return {
+    user,
+    tasks: tasks.map((task) => ({ task, etag: etagOf(task) })),
+    patients: [...patients.values()],
+    unreadable: [...owned.unreadable, ...unowned.unreadable],
+    requests: owned.requests + unowned.requests + otherRequests,
+    truncated: owned.truncated || unowned.truncated,
   };
 }
 

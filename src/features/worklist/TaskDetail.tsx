@@ -61,11 +61,13 @@ export function TaskDetail({
         Follow-up with {name}
       </h2>
       <dl className="worklist-facts">
+        <dt>Priority</dt>
+        <dd>{row.priority.text}</dd>
         <dt>Reason</dt>
         <dd>{reasonText(task)}</dd>
         {task.description && (
           <>
-            <dt>Context</dt>
+            <dt>Why</dt>
             <dd>{task.description}</dd>
           </>
         )}

@@ -7,6 +7,7 @@ import { validateAgainstProfiles } from '../../../fhir-profiles/validate';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
 import { fhirclientTransport } from '../../fhir/transport';
+import { loadWorklist } from '../../fhir/worklist';
 import { scopesFor } from '../../smart/scopes';
 import { sessionFromClient } from '../../smart/session';
 import { formatName } from '../../ui/PatientBanner';
@@ -104,18 +105,83 @@ async function openTask(patientKey: string) {
 }
 
 describe('the peer worklist', () => {
-  it('shows own and claimable Tasks, soonest due first, in two requests', async () => {
+  it('shows own and claimable Tasks, soonest due first, in 3 requests over 2 rounds', async () => {
     renderAs('Practitioner/peer-morales');
     await screen.findByRole('table');
     expect(rowNames()).toEqual([name('ed-visit'), name('lapsed-supply')]);
     const rows = within(screen.getByRole('table')).getAllByRole('row');
-    expect(rows[1]?.textContent).toMatch(/Due tomorrow/);
+    expect(rows[1]?.textContent).toMatch(/Routine.*Due tomorrow/);
     expect(rows[2]?.textContent).toMatch(/Due in 3 days.*Unclaimed/);
-    expect(fhir.requests).toHaveLength(2);
-    expect(fhir.requests.some((r) => r.includes('_include=Task%3Apatient'))).toBe(true);
+    const headers = within(screen.getByRole('table'))
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent);
+    expect(headers).toEqual(['Person', 'Priority', 'Reason', 'Due', 'Status']);
+    // Round 1: roles + unowned Tasks; round 2: Tasks owned by the user or their roles.
+    expect(fhir.requests).toHaveLength(3);
     expect(
       fhir.requests.some((r) => r.startsWith('GET /PractitionerRole?practitioner=peer-morales')),
     ).toBe(true);
+    const taskSearches = fhir.requests.filter((r) => r.startsWith('GET /Task?'));
+    expect(taskSearches).toHaveLength(2);
+    for (const r of taskSearches) expect(r).toContain('_include=Task%3Apatient');
+    const params = taskSearches.map((r) => new URLSearchParams(r.slice('GET /Task?'.length)));
+    expect(params.map((p) => p.get('owner:missing'))).toContain('true');
+    expect(params.map((p) => p.get('owner')).filter(Boolean)).toEqual([
+      'Practitioner/peer-morales,PractitionerRole/peer-morales-role',
+    ]);
+  });
+
+  it("never downloads another peer's Task or that person's record", async () => {
+    const client = testClient({
+      fhirUser: 'Practitioner/peer-morales',
+      scope: scopesFor('worklist', true, 'v2'),
+    });
+    const data = await loadWorklist(fhirclientTransport(client), 'Practitioner/peer-morales');
+    const ids = data.tasks.map((t) => t.task.id);
+    expect(ids).toContain(OWN);
+    expect(ids).toContain(CLAIMABLE);
+    // fentanyl-detected's Task is owned by peer-baker
+    expect(ids).not.toContain('fentanyl-detected-peer-task-1');
+    for (const { task } of data.tasks) {
+      const owner = task.owner?.reference;
+      expect([
+        undefined,
+        'PractitionerRole/peer-morales-role',
+        'Practitioner/peer-morales',
+      ]).toContain(owner);
+    }
+    const patientIds = new Set(data.patients.map((p) => p.id));
+    const fentanylPatient = cohort.patients
+      .find((p) => p.key === 'fentanyl-detected')
+      ?.resources.find((r) => r.resourceType === 'Patient');
+    expect(fentanylPatient?.id).toBeTruthy();
+    expect(patientIds.has(fentanylPatient?.id)).toBe(false);
+    expect(data.requests).toBe(3);
+  });
+
+  it('puts the most urgent first and says the priority in words', async () => {
+    // lapsed-supply's Task is due later than ed-visit's, but now 'asap'
+    const { meta: _meta, ...claimable } = await serverTask(CLAIMABLE);
+    await fhir.engine.handle(
+      {
+        method: 'PUT',
+        path: `/Task/${CLAIMABLE}`,
+        searchParams: new URLSearchParams(),
+        headers: {},
+        body: { ...claimable, priority: 'asap' },
+      },
+      undefined,
+    );
+    renderAs('Practitioner/peer-morales');
+    await screen.findByRole('table');
+    expect(rowNames()).toEqual([name('lapsed-supply'), name('ed-visit')]);
+    const rows = within(screen.getByRole('table')).getAllByRole('row');
+    expect(rows[1]?.textContent).toMatch(/As soon as possible/);
+    expect(rows[2]?.textContent).toMatch(/Routine/);
+    const detail = await openTask('lapsed-supply');
+    expect(within(detail).getByText('As soon as possible')).toBeTruthy();
+    // the Task's description ("why") is in the detail
+    expect(within(detail).getByText('Why')).toBeTruthy();
   });
 
   it('accepts an absolute fhirUser URL', async () => {

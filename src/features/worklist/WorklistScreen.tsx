@@ -21,7 +21,7 @@ import {
 } from './useWorklist';
 import './worklist.css';
 
-/** Rows drawn at first: the soonest due; the rest on request (a long list stays quick on slow devices). */
+/** Rows drawn at first: the most urgent and soonest due; the rest on request (a long list stays quick on slow devices). */
 export const FIRST_ROWS = 100;
 
 const STATUS_LABEL: Record<WorklistStatus, string> = {
@@ -42,7 +42,7 @@ function useStatusFilter(): [WorklistStatus[], (s: WorklistStatus[]) => void] {
   return [statuses, update];
 }
 
-/** The peer's worklist: own and claimable follow-ups, soonest due first. */
+/** The peer's worklist: own and claimable follow-ups, most urgent first, then soonest due. */
 export function WorklistScreen() {
   const { session } = useSession();
   const query = useWorklistData();
@@ -203,12 +203,13 @@ function WorklistTable({
   return (
     <table className="worklist-table">
       <caption>
-        {rows.length} follow-up{rows.length === 1 ? '' : 's'}, soonest due first
+        {rows.length} follow-up{rows.length === 1 ? '' : 's'}, most urgent first, then soonest due
         {rows.length > limit ? ` (the first ${limit} shown)` : ''}
       </caption>
       <thead>
         <tr>
           <th scope="col">Person</th>
+          <th scope="col">Priority</th>
           <th scope="col">Reason</th>
           <th scope="col">Due</th>
           <th scope="col">Status</th>
@@ -222,9 +223,9 @@ function WorklistTable({
       {rows.length > limit && (
         <tfoot>
           <tr>
-            <td colSpan={4}>
+            <td colSpan={5}>
               <button type="button" onClick={() => setLimit(rows.length)}>
-                Show the other {rows.length - limit} follow-ups (due later)
+                Show the other {rows.length - limit} follow-ups (lower priority or due later)
               </button>
             </td>
           </tr>
@@ -252,6 +253,9 @@ function Row({
           {name}
         </button>
       </th>
+      <td className={`worklist-priority worklist-priority--${row.priority.level}`}>
+        {row.priority.text}
+      </td>
       <td>{task.reasonCode?.text ?? task.reasonCode?.coding?.[0]?.display ?? 'Peer follow-up'}</td>
       <td className={`worklist-due worklist-due--${row.due.level}`}>{row.due.text}</td>
       <td>
