@@ -3,7 +3,9 @@
  * simulator with no patient (worklist profile), accepts and completes a
  * cohort Task with an outcome; the clinician then opens that patient and the
  * summary shows the completed Task. Two browser contexts updating the same
- * Task: the second gets the 412 path and neither change is lost.
+ * Task: the second gets the 412 path and neither change is lost. Minimum
+ * necessary: a peer's browser never receives another peer's Task or that
+ * person's record.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Patient, Task } from 'fhir/r4';
@@ -20,10 +22,14 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function patientName(key: string): string {
-  const p = stack.sandbox.cohort.patients
+function cohortPatient(key: string): Patient {
+  return stack.sandbox.cohort.patients
     .find((x) => x.key === key)
     ?.resources.find((r) => r.resourceType === 'Patient') as Patient;
+}
+
+function patientName(key: string): string {
+  const p = cohortPatient(key);
   const n = p.name?.[0];
   return n?.text ?? `${n?.given?.join(' ')} ${n?.family}`;
 }
@@ -43,9 +49,31 @@ async function openTask(frame: Frame, key: string) {
 describe('peer worklist, end to end', () => {
   it('a peer accepts and completes a Task; the clinician sees the loop closed', async () => {
     const peer = await stack.newPage();
+    // Every FHIR answer the browser receives, to check what reached it.
+    const bodies: Promise<string>[] = [];
+    peer.page.on('response', (r) => {
+      if (/\/fhir\/(Task|Patient|PractitionerRole)/.test(r.url()))
+        bodies.push(r.text().catch(() => ''));
+    });
     const frame = await launchFromSimulator(stack, peer.page, { userId: 'peer-morales' });
     // the worklist, not the chart; the launch asked for the worklist (user-level) scopes
     await frame.getByRole('heading', { name: 'Peer follow-up worklist' }).waitFor();
+    await frame.getByRole('table').waitFor();
+    // fentanyl-detected's Task belongs to peer-baker: neither it nor that person reached this peer
+    const received = (await Promise.all(bodies)).join('\n');
+    expect(received).toContain('ed-visit-peer-task-1');
+    expect(received).not.toContain('fentanyl-detected-peer-task-1');
+    const other = cohortPatient('fentanyl-detected');
+    expect(other.id).toBeTruthy();
+    expect(received).not.toContain(`"Patient/${other.id}"`);
+    expect(received).not.toContain(`"id":"${other.id}"`);
+    for (const phone of (other.telecom ?? []).filter((t) => t.system === 'phone')) {
+      expect(phone.value).toBeTruthy();
+      expect(received).not.toContain(phone.value as string);
+    }
+    expect(
+      await frame.getByRole('button', { name: patientName('fentanyl-detected') }).count(),
+    ).toBe(0);
     const detail = await openTask(frame, 'ed-visit');
     await detail.getByRole('button', { name: 'Accept', exact: true }).click();
     await detail.getByText('Saved: accepted.').waitFor();
@@ -86,11 +114,23 @@ describe('peer worklist, end to end', () => {
   });
 
   it('two browser contexts update the same Task: the second gets the 412 path and neither change is lost', async () => {
-    // fentanyl-detected's Task is accepted and owned by peer-baker
+    // fentanyl-detected's Task is accepted and owned by peer-baker; made 'asap' here
+    const before = await serverTask('fentanyl-detected-peer-task-1');
+    await stack.sandbox.repository.updateResource({
+      ...before,
+      priority: 'asap',
+    } as unknown as Parameters<typeof stack.sandbox.repository.updateResource>[0]);
     const a = await stack.newPage();
     const b = await stack.newPage();
     const frameA = await launchFromSimulator(stack, a.page, { userId: 'peer-baker' });
     const frameB = await launchFromSimulator(stack, b.page, { userId: 'peer-baker' });
+    // the most urgent first, its priority in words
+    await frameA.getByRole('table').waitFor();
+    const firstRow = frameA.getByRole('row').nth(1);
+    expect(await firstRow.getByRole('rowheader').textContent()).toBe(
+      patientName('fentanyl-detected'),
+    );
+    expect(await firstRow.textContent()).toMatch(/As soon as possible/);
     const detailA = await openTask(frameA, 'fentanyl-detected');
     const detailB = await openTask(frameB, 'fentanyl-detected');
 
