@@ -1,14 +1,21 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { fhirclientTransport } from '../../fhir/transport';
 import { completeLaunch, LaunchError, type Session } from '../../smart/session';
-import { IntegrationCheck } from '../integration/IntegrationCheck';
 import { IntegrationLink } from '../integration/IntegrationLink';
 import { useIntegrationView } from '../integration/useHashView';
 import { SessionContext } from '../session/SessionContext';
-import { WorklistScreen } from '../worklist/WorklistScreen';
 import { ChartScreen } from './ChartScreen';
 import { ProblemScreen } from './ProblemScreen';
+
+// Loaded on use: a clinician's chart (the common path, kept in the first
+// bundle) never needs the peer worklist or the integration page.
+const WorklistScreen = lazy(() =>
+  import('../worklist/WorklistScreen').then((m) => ({ default: m.WorklistScreen })),
+);
+const IntegrationCheck = lazy(() =>
+  import('../integration/IntegrationCheck').then((m) => ({ default: m.IntegrationCheck })),
+);
 
 type LaunchState =
   | { status: 'pending' }
@@ -38,13 +45,15 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
   return (
     <QueryClientProvider client={queryClient}>
       <SessionContext.Provider value={value}>
-        {integrationView ? (
-          <IntegrationCheck />
-        ) : session.patientId ? (
-          <ChartScreen patientId={session.patientId} />
-        ) : (
-          <WorklistScreen />
-        )}
+        <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+          {integrationView ? (
+            <IntegrationCheck />
+          ) : session.profile === 'chart' && session.patientId ? (
+            <ChartScreen patientId={session.patientId} />
+          ) : (
+            <WorklistScreen />
+          )}
+        </Suspense>
         {!integrationView && <IntegrationLink />}
       </SessionContext.Provider>
     </QueryClientProvider>
