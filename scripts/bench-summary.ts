@@ -9,15 +9,12 @@
  * when it arrived before any of that round's responses had been sent (so it
  * cannot depend on one); otherwise it opens a new round.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { buildApp, serveAppWithSandbox } from '../test/e2e/appUnderTest';
 import { launchBrowser } from '../test/e2e/browser';
-import { serveApp } from '../test/e2e/staticServer';
 import { buildCohort } from '../test/fixtures/cohort/index';
 import { buildHeavyPatient, HEAVY_PATIENT_KEY } from '../test/fixtures/heavy-patient';
-import { startSandbox, type RequestLogEntry } from '../test/sandbox/index';
+import type { RequestLogEntry } from '../test/sandbox/index';
 
 const RUNS = 7;
 const LATENCY_MS = 150;
@@ -47,35 +44,13 @@ export function rounds<T extends Timed>(log: T[]): T[][] {
 }
 
 async function main() {
-  const root = resolve(import.meta.dirname, '..');
-  const distDir = mkdtempSync(join(tmpdir(), 'peer-recovery-bench-'));
-  execFileSync(
-    'npx',
-    ['vite', 'build', '--logLevel', 'error', '--outDir', distDir, '--emptyOutDir'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
+  const distDir = buildApp('peer-recovery-bench-', 'error');
   const asOf = new Date();
   const cohort = buildCohort(asOf);
   const heavy = buildHeavyPatient(asOf);
   cohort.patients.push(heavy);
 
-  let config: unknown = {};
-  const app = await serveApp(distDir, () => config);
-  const sandbox = await startSandbox({
-    port: 0,
-    latencyMs: LATENCY_MS,
-    cohort,
-    appLaunchUrl: `${app.url}/launch.html`,
-    redirectUris: [`${app.url}/index.html`],
-  });
-  config = {
-    issuers: [{ iss: sandbox.fhirBase, clientId: sandbox.clientId, label: 'Local sandbox EHR' }],
-    redirectPath: 'index.html',
-    defaultStandaloneIss: sandbox.fhirBase,
-  };
+  const { app, sandbox } = await serveAppWithSandbox(distDir, { latencyMs: LATENCY_MS, cohort });
   const browser = await launchBrowser();
   const user = cohort.users.find((u) => u.role === 'clinician');
   if (!user) throw new Error('no clinician in the cohort');

@@ -3,19 +3,15 @@
  * index.html and launch.html load (the HTML, its scripts, preloaded chunks
  * and stylesheets). A figure to report, not a test.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { buildApp } from '../test/e2e/appUnderTest';
 
 const GOALS_KB: Record<string, number> = { 'index.html': 200, 'launch.html': 60 };
 
-const out = mkdtempSync(join(tmpdir(), 'peer-recovery-size-'));
+const out = buildApp('peer-recovery-size-', 'error');
 try {
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', out, '--emptyOutDir'], {
-    stdio: 'inherit',
-  });
   for (const page of Object.keys(GOALS_KB)) {
     const html = readFileSync(join(out, page), 'utf8');
     const assets = [...html.matchAll(/(?:src|href)="(?:\.?\/)?(assets\/[^"]+\.(?:js|css))"/g)].map(

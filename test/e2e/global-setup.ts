@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { buildApp } from './appUnderTest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,15 +17,7 @@ declare module 'vitest' {
 export default function setup(project: TestProject): () => void {
   const root = resolve(import.meta.dirname, '../..');
   execFileSync('bash', ['scripts/ensure-chromium.sh'], { cwd: root, stdio: 'inherit' });
-  const outDir = mkdtempSync(join(tmpdir(), 'peer-recovery-e2e-'));
-  execFileSync(
-    'npx',
-    ['vite', 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
+  const outDir = buildApp('peer-recovery-e2e-');
   project.provide('distDir', outDir);
   return () => rmSync(outDir, { recursive: true, force: true });
 }

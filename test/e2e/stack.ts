@@ -5,9 +5,10 @@
  */
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index';
+import type { Sandbox, SandboxOptions } from '../sandbox/index';
+import { serveAppWithSandbox } from './appUnderTest';
 import { launchBrowser } from './browser';
-import { serveApp, type StaticApp } from './staticServer';
+import type { StaticApp } from './staticServer';
 
 export interface Stack {
   sandbox: Sandbox;
@@ -22,19 +23,7 @@ export interface Stack {
 export async function startStack(
   options: Omit<SandboxOptions, 'port' | 'appLaunchUrl' | 'redirectUris'> = {},
 ): Promise<Stack> {
-  let config: unknown = {};
-  const app = await serveApp(inject('distDir'), () => config);
-  const sandbox = await startSandbox({
-    ...options,
-    port: 0,
-    appLaunchUrl: `${app.url}/launch.html`,
-    redirectUris: [`${app.url}/index.html`],
-  });
-  config = {
-    issuers: [{ iss: sandbox.fhirBase, clientId: sandbox.clientId, label: 'Local sandbox EHR' }],
-    redirectPath: 'index.html',
-    defaultStandaloneIss: sandbox.fhirBase,
-  };
+  const { app, sandbox } = await serveAppWithSandbox(inject('distDir'), options);
   const browser = await launchBrowser();
   const foreignRequests: string[] = [];
   return {
