@@ -23,3 +23,9 @@ export async function readResource<T extends FhirResource>(
     throw new FhirError('invalid-data', `The ${type} could not be read: ${parsed.reason}`);
   return { resource: parsed.resource, etag: response.etag };
 }
+
+/** Weak ETag from a resource's meta.versionId (search entries carry no ETag header). */
+export function etagOf(resource: { meta?: { versionId?: string } }): string | undefined {
+  const v = resource.meta?.versionId;
+  return v ? `W/"${v}"` : undefined;
+}

@@ -17,7 +17,7 @@ import { PEER_TASK_CODE, PEER_TASK_CODE_SYSTEM } from '../domain/taskCodes';
 import { normalizeReference } from '../domain/tasks';
 import { WORKLIST_STATUSES } from '../domain/worklist';
 import { FhirError } from './errors';
-import { readResource, type ReadResult } from './read';
+import { etagOf, readResource, type ReadResult } from './read';
 import { searchAll, type SearchResult } from './search';
 import type { Transport } from './transport';
 import { updateResource } from './write';
@@ -49,12 +49,6 @@ export function parseFhirUser(
   if (!ref) return undefined;
   const [type, id] = ref.split('/') as [string, string];
   return { type, id };
-}
-
-/** Weak ETag from a resource's meta.versionId (search entries carry no ETag header). */
-export function etagOf(resource: { meta?: { versionId?: string } }): string | undefined {
-  const v = resource.meta?.versionId;
-  return v ? `W/"${v}"` : undefined;
 }
 
 export async function loadWorklist(

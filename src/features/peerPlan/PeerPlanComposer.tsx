@@ -22,6 +22,7 @@ import {
   type PeerPlanDraft,
 } from '../../domain/peerPlan';
 import { describeFhirError, FhirError } from '../../fhir/errors';
+import { etagOf } from '../../fhir/read';
 import { isGranted } from '../../smart/scopes';
 import { useSession } from '../session/SessionContext';
 import { patientSummaryKey } from '../summary/usePatientSummary';
@@ -95,10 +96,7 @@ export function PeerPlanComposer(props: ComposerProps) {
     now,
     ...(existingPlan
       ? {
-          existing: {
-            plan: existingPlan,
-            ...(existingPlan.meta?.versionId ? { etag: `W/"${existingPlan.meta.versionId}"` } : {}),
-          },
+          existing: { plan: existingPlan, etag: etagOf(existingPlan) },
         }
       : {}),
     ...(props.oudCondition ? { oudCondition: props.oudCondition } : {}),
