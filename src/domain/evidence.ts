@@ -11,12 +11,6 @@ export interface Evidence {
   detail?: string;
 }
 
-/** A derived value together with why we believe it. */
-export interface Derived<T> {
-  value: T;
-  evidence: Evidence[];
-}
-
 /** A resource that could not be interpreted: reported, never silently dropped. */
 export interface Unreadable {
   reference: string;

@@ -135,7 +135,7 @@ export const PARAMETERS = {
   },
 } as const;
 
-/** Sources for the parameters above (shown in docs/engagement-rules.md and on hover in the UI). */
+/** Where each parameter above comes from, and which are unconfirmed: documentation kept beside the numbers. */
 export const PARAMETER_SOURCES: Record<string, ParameterSource> = {
   'coverage.gapBreaksEpisodeDays': {
     source: 'HEDIS POD / NQF 3175 (NQF wording unconfirmed)',

@@ -4,7 +4,7 @@
  */
 import type { Patient, Reference, Task } from 'fhir/r4';
 import { daysBetween, toDay, type DayNumber } from './dates';
-import { actorsFor, normalizeReference, type TaskStatus } from './tasks';
+import { actorsFor, normalizeReference } from './tasks';
 
 /** Open statuses the worklist fetches and filters on. */
 export const WORKLIST_STATUSES = ['requested', 'accepted', 'in-progress', 'on-hold'] as const;
@@ -121,8 +121,4 @@ export function withStatusFilter(search: string, statuses: readonly WorklistStat
   else params.set('status', WORKLIST_STATUSES.filter((s) => statuses.includes(s)).join(','));
   const q = params.toString();
   return q ? `?${q}` : '';
-}
-
-export function isWorklistStatus(s: TaskStatus): s is WorklistStatus {
-  return (WORKLIST_STATUSES as readonly string[]).includes(s);
 }

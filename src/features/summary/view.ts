@@ -12,7 +12,7 @@ import type {
   Task,
 } from 'fhir/r4';
 import type { CoverageSummary } from '../../domain/coverage';
-import { fromDay, type DayNumber } from '../../domain/dates';
+import type { DayNumber } from '../../domain/dates';
 import type { Level, OverallStatus } from '../../domain/engagement';
 import type { Evidence } from '../../domain/evidence';
 import { orderMme } from '../../domain/mme';
@@ -483,5 +483,3 @@ export function resourceLines(
     });
   return out;
 }
-
-export const isoDay = (d: DayNumber) => fromDay(d);
