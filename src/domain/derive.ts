@@ -44,11 +44,16 @@ function normalise(record: unknown): PatientRecord {
     medicationRequests: list(r.medicationRequests),
     medications: list(r.medications),
     medicationDispenses: list(r.medicationDispenses),
+    medicationAdministrations: list(r.medicationAdministrations),
     conditions: list(r.conditions),
     encounters: list(r.encounters),
     observations: list(r.observations),
     tasks: list(r.tasks),
     carePlans: list(r.carePlans),
+    loadStatus:
+      r.loadStatus && typeof r.loadStatus === 'object'
+        ? (r.loadStatus as PatientRecord['loadStatus'])
+        : undefined,
   };
 }
 

@@ -6,6 +6,7 @@ import type {
   Condition,
   Encounter,
   Medication,
+  MedicationAdministration,
   MedicationDispense,
   MedicationRequest,
   Observation,
@@ -16,6 +17,29 @@ import type {
 import type { DayNumber } from './dates';
 import type { Evidence, Unreadable } from './evidence';
 
+/** The parts of a chart the engine reads; each is loaded (or fails) on its own. */
+export type RecordPart =
+  | 'patient'
+  | 'medicationRequests'
+  | 'medicationDispenses'
+  | 'medicationAdministrations'
+  | 'conditions'
+  | 'encounters'
+  | 'observations'
+  | 'tasks'
+  | 'carePlans';
+
+/**
+ * How completely one part of the record was loaded. The engine must never read
+ * a failed or truncated part's empty (or short) list as "nothing there".
+ */
+export type LoadStatus =
+  | { state: 'complete' }
+  /** Some resources are missing: a page limit or a server cap stopped the search. */
+  | { state: 'truncated'; reason: string }
+  /** Nothing of this part could be read. */
+  | { state: 'failed'; reason: string };
+
 /** Everything the engine reads for one patient, already parsed and validated. */
 export interface PatientRecord {
   patient?: Patient;
@@ -23,11 +47,17 @@ export interface PatientRecord {
   /** Referenced Medication resources (contained ones are read from the request itself). */
   medications: Medication[];
   medicationDispenses: MedicationDispense[];
+  medicationAdministrations: MedicationAdministration[];
   conditions: Condition[];
   encounters: Encounter[];
   observations: Observation[];
   tasks: Task[];
   carePlans: CarePlan[];
+  /**
+   * Load status per part, from the FHIR layer. A part not named here is
+   * complete (records built in memory, e.g. by tests, are whole).
+   */
+  loadStatus?: Partial<Record<RecordPart, LoadStatus>>;
 }
 
 /** A record with nothing in it yet, to be filled part by part. */
@@ -36,6 +66,7 @@ export function emptyPatientRecord(): PatientRecord {
     medicationRequests: [],
     medications: [],
     medicationDispenses: [],
+    medicationAdministrations: [],
     conditions: [],
     encounters: [],
     observations: [],

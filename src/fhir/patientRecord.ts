@@ -1,21 +1,17 @@
 import type { FhirResource, Medication, MedicationRequest, Patient } from 'fhir/r4';
 import type { Unreadable } from '../domain/evidence';
-import { emptyPatientRecord, type PatientRecord } from '../domain/types';
+import {
+  emptyPatientRecord,
+  type LoadStatus,
+  type PatientRecord,
+  type RecordPart,
+} from '../domain/types';
 import { FhirError } from './errors';
 import { readResource, type ReadResult } from './read';
 import { searchAll, type SearchResult } from './search';
 import type { Transport } from './transport';
 
-/** The parts of a chart the summary reads; each can fail on its own. */
-export type RecordPart =
-  | 'patient'
-  | 'medicationRequests'
-  | 'medicationDispenses'
-  | 'conditions'
-  | 'encounters'
-  | 'observations'
-  | 'tasks'
-  | 'carePlans';
+export type { RecordPart };
 
 export interface LoadedRecord {
   record: PatientRecord;
@@ -90,16 +86,28 @@ export async function loadPatientRecord(
     requests: 1,
     rounds: 1,
   };
-  if (patientResult?.status === 'fulfilled') out.record.patient = patientResult.value.resource;
-  else out.failures.push({ part: 'patient', error: asFhirError(patientResult?.reason) });
+  const status: Partial<Record<RecordPart, LoadStatus>> = {};
+  out.record.loadStatus = status;
+  const fail = (part: RecordPart, reason: unknown) => {
+    const error = asFhirError(reason);
+    out.failures.push({ part, error });
+    status[part] = { state: 'failed', reason: error.message };
+  };
+  if (patientResult?.status === 'fulfilled') {
+    out.record.patient = patientResult.value.resource;
+    status.patient = { state: 'complete' };
+  } else fail('patient', patientResult?.reason);
 
   settled.forEach((result, i) => {
     const part = names[i] as keyof typeof searches;
     if (result.status === 'rejected') {
-      out.failures.push({ part, error: asFhirError(result.reason) });
+      fail(part, result.reason);
       return;
     }
     const value = result.value as SearchResult<FhirResource>;
+    status[part] = value.truncated
+      ? { state: 'truncated', reason: 'Only the first pages of this search were loaded.' }
+      : { state: 'complete' };
     out.requests += value.requests;
     out.unreadable.push(...value.unreadable);
     (out.record[part] as FhirResource[]).push(...value.resources);

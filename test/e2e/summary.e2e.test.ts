@@ -25,6 +25,7 @@ function derived(key: string) {
     medicationRequests: of('MedicationRequest'),
     medications: of('Medication'),
     medicationDispenses: of('MedicationDispense'),
+    medicationAdministrations: of('MedicationAdministration'),
     conditions: of('Condition'),
     encounters: of('Encounter'),
     observations: of('Observation'),

@@ -64,6 +64,7 @@ export const PART_WORDS: Record<RecordPart, string> = {
   patient: 'patient details',
   medicationRequests: 'medication orders',
   medicationDispenses: 'pharmacy dispenses',
+  medicationAdministrations: 'medications given in clinic',
   conditions: 'conditions',
   encounters: 'visits',
   observations: 'lab results (urine drug tests)',
