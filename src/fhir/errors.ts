@@ -1,3 +1,5 @@
+import { describeFault, type FaultReason } from './faults';
+
 /** One error type for every FHIR failure, with a kind the UI can act on. */
 export type FhirErrorKind =
   | 'auth' // 401 after refresh: the session has ended
@@ -10,19 +12,28 @@ export type FhirErrorKind =
   | 'invalid-data';
 
 export class FhirError extends Error {
+  /** What exactly went wrong, where the kind alone is too coarse (see faults.ts). */
+  readonly fault?: FaultReason;
+  /** The server's Retry-After (429/503), in ms. */
+  readonly retryAfterMs?: number;
+
   constructor(
     readonly kind: FhirErrorKind,
     message: string,
     readonly status?: number,
     /** The OperationOutcome's diagnostics, when the server sent one. */
     readonly outcome?: string,
+    detail: { fault?: FaultReason; retryAfterMs?: number } = {},
   ) {
     super(message);
     this.name = 'FhirError';
+    if (detail.fault) this.fault = detail.fault;
+    if (detail.retryAfterMs !== undefined) this.retryAfterMs = detail.retryAfterMs;
   }
 
-  /** Idempotent reads may be retried on these. */
+  /** Idempotent reads may be retried on these (a timed-out request is not: it would only wait again). */
   get transient(): boolean {
+    if (this.fault === 'timeout') return false;
     return this.kind === 'network' || this.kind === 'rate-limited' || this.kind === 'server';
   }
 }
@@ -39,6 +50,8 @@ export function kindForStatus(status: number): FhirErrorKind {
 
 /** What a person should be told, in plain words, for each kind. */
 export function describeFhirError(error: FhirError): string {
+  const specific = describeFault(error);
+  if (specific) return specific;
   switch (error.kind) {
     case 'auth':
       return 'Your session with the EHR has ended. Relaunch the app from the chart.';

@@ -71,6 +71,63 @@ describe('searchAll', () => {
     const result = await searchAll(pages({ 'Task?': loop }), 'Task', {});
     expect(result.requests).toBe(1);
     expect(result.truncated).toBe(true);
+    expect(result.truncatedBy).toBe('loop');
+  });
+
+  it('keeps an entry repeated across pages once, in its newest version, and counts the repeat', async () => {
+    const order = (id: string, version: string, value: number) => ({
+      resource: {
+        resourceType: 'MedicationRequest',
+        id,
+        meta: { versionId: version },
+        status: 'active',
+        intent: 'order',
+        subject: { reference: 'Patient/p1' },
+        dosageInstruction: [{ text: `${value} mg` }],
+      } as const,
+    });
+    const send = pages({
+      'MedicationRequest?': {
+        resourceType: 'Bundle',
+        type: 'searchset',
+        link: [{ relation: 'next', url: 'p2' }],
+        entry: [order('a', '1', 10), order('b', '1', 20)],
+      },
+      p2: {
+        resourceType: 'Bundle',
+        type: 'searchset',
+        // the server's data changed while paging: 'a' comes again, newer; 'b' again, same
+        entry: [order('a', '2', 15), order('b', '1', 20), order('c', '1', 30)],
+      },
+    });
+    const result = await searchAll(send, 'MedicationRequest', {});
+    expect(result.resources.map((r) => [r.id, r.meta?.versionId])).toEqual([
+      ['a', '2'],
+      ['b', '1'],
+      ['c', '1'],
+    ]);
+    expect(result.duplicates).toBe(2);
+  });
+
+  it('stops at the page limit and says that is why', async () => {
+    const page = (n: number): Bundle => ({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: 10,
+      link: [{ relation: 'next', url: `p${n + 1}` }],
+      entry: [
+        { resource: { resourceType: 'Task', id: `t${n}`, status: 'requested', intent: 'order' } },
+      ],
+    });
+    const send = pages({ 'Task?': page(1), p2: page(2), p3: page(3) });
+    const result = await searchAll(send, 'Task', {}, { maxPages: 2 });
+    expect(result).toMatchObject({
+      truncated: true,
+      truncatedBy: 'page-limit',
+      total: 10,
+      requests: 2,
+    });
+    expect(result.resources).toHaveLength(2);
   });
 
   it('refuses an answer that is not a Bundle', async () => {

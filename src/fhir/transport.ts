@@ -1,5 +1,9 @@
 import type Client from 'fhirclient/lib/Client';
 import { FhirError, kindForStatus } from './errors';
+import { OFF_SERVER_MESSAGE, REQUEST_TIMEOUT_MS } from './faults';
+import { faultOfAnswer, faultOfThrown, isRedirect, retryAfterOf } from './answers';
+import { realTimer, startDeadline, type Timer } from './timeout';
+import { resolveOnServer } from './url';
 
 export interface FhirRequest {
   /** Relative to the FHIR base, or absolute (paging links). */
@@ -7,6 +11,8 @@ export interface FhirRequest {
   method?: 'GET' | 'POST' | 'PUT';
   headers?: Record<string, string>;
   body?: unknown;
+  /** The caller's cancellation (react-query's), on top of the request timeout. */
+  signal?: AbortSignal;
 }
 
 export interface FhirResponse {
@@ -19,50 +25,90 @@ export interface FhirResponse {
 /** Sends one request; throws FhirError on any failure. */
 export type Transport = (request: FhirRequest) => Promise<FhirResponse>;
 
+export interface TransportOptions {
+  /** How long to wait for one answer, body included (default REQUEST_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Injected in tests, which fire timeouts themselves. */
+  timer?: Timer;
+}
+
+/** Same-server redirects followed for a read (the browser hides where a redirect goes; see answers.ts). */
+const MAX_REDIRECTS = 3;
+
 /**
  * The production transport: fhirclient's `request`, which adds the access
  * token and refreshes it before a request when `expires_in` says it has
  * expired (a 401 ends fhirclient's session: the person relaunches). The app
  * never reads or stores the token itself.
  */
-export function fhirclientTransport(client: Client): Transport {
-  return async ({ url, method = 'GET', headers = {}, body }) => {
+export function fhirclientTransport(client: Client, options: TransportOptions = {}): Transport {
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  return async ({ url, method = 'GET', headers = {}, body, signal }) => {
+    const serverUrl = client.state.serverUrl;
     // fhirclient attaches the access token to any absolute URL it is given:
-    // a paging link from a server must not carry it anywhere else.
-    if (!isOnServer(url, client.state.serverUrl)) {
-      throw new FhirError(
-        'invalid-data',
-        'The server linked outside itself; the link was not followed.',
-      );
-    }
+    // only the URL as the browser will parse it, and only below the FHIR base.
+    let target = resolveOnServer(url, serverUrl);
+    if (!target) throw offServer();
+    const deadline = startDeadline(timeoutMs, options.timer ?? realTimer, signal);
     try {
-      const result = await client.request(
-        {
-          url,
-          method,
-          headers: {
-            Accept: 'application/fhir+json',
-            ...(body === undefined ? {} : { 'Content-Type': 'application/fhir+json' }),
-            ...headers,
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          includeResponse: true,
-        },
-        // Paging and references are followed by src/fhir/search.ts, not fhirclient.
-        { graph: false, pageLimit: 1 },
-      );
-      const response = result.response;
-      return {
-        status: response.status,
-        etag: response.headers.get('ETag') ?? undefined,
-        location:
-          response.headers.get('Location') ?? response.headers.get('Content-Location') ?? undefined,
-        body: result.body,
-      };
+      for (let hop = 0; ; hop++) {
+        try {
+          const result = await client.request(
+            {
+              url: target,
+              method,
+              headers: {
+                Accept: 'application/fhir+json',
+                ...(body === undefined
+                  ? {}
+                  : {
+                      'Content-Type': 'application/fhir+json',
+                      // A body back, so fhirclient never fetches a Location it was not asked to check.
+                      Prefer: 'return=representation',
+                    }),
+                ...headers,
+              },
+              body: body === undefined ? undefined : JSON.stringify(body),
+              includeResponse: true,
+              signal: deadline.signal,
+              // Redirects are followed here, after the same check as any link.
+              redirect: 'manual',
+            },
+            // Paging and references are followed by src/fhir/search.ts, not fhirclient.
+            { graph: false, pageLimit: 1 },
+          );
+          const response = result.response;
+          const bad = faultOfAnswer(result.body, response.status);
+          if (bad) throw bad;
+          return {
+            status: response.status,
+            etag: response.headers.get('ETag') ?? undefined,
+            location:
+              response.headers.get('Location') ??
+              response.headers.get('Content-Location') ??
+              undefined,
+            body: result.body,
+          };
+        } catch (e) {
+          const location = isRedirect(e);
+          if (location === undefined) throw e;
+          if (method !== 'GET' || hop >= MAX_REDIRECTS) throw await toFhirError(e);
+          target = resolveOnServer(location, serverUrl, target);
+          if (!target) throw offServer();
+        }
+      }
     } catch (e) {
-      throw await toFhirError(e);
+      throw faultOfThrown(e, deadline.timedOut, timeoutMs) ?? (await toFhirError(e));
+    } finally {
+      deadline.done();
     }
   };
+}
+
+function offServer(): FhirError {
+  return new FhirError('invalid-data', OFF_SERVER_MESSAGE, undefined, undefined, {
+    fault: 'off-server',
+  });
 }
 
 async function toFhirError(e: unknown): Promise<FhirError> {
@@ -85,22 +131,15 @@ async function toFhirError(e: unknown): Promise<FhirError> {
   } catch {
     // the body was not an OperationOutcome; the status says enough
   }
+  const retryAfterMs = retryAfterOf(e);
   return new FhirError(
     kindForStatus(status),
     `The FHIR server answered ${status}.`,
     status,
     outcome,
+    retryAfterMs === undefined ? {} : { retryAfterMs },
   );
 }
 
-/** Relative URLs, or absolute ones under the FHIR base (same origin, same path prefix). */
-export function isOnServer(url: string, serverUrl: string): boolean {
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return !url.startsWith('//');
-  try {
-    const target = new URL(url);
-    const base = new URL(serverUrl.replace(/\/*$/, '/'));
-    return target.origin === base.origin && `${target.pathname}/`.startsWith(base.pathname);
-  } catch {
-    return false;
-  }
-}
+/** Kept for callers of the old name: the check now lives in url.ts. */
+export { isOnServer } from './url';
