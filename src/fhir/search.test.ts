@@ -1,4 +1,4 @@
-import type { Bundle } from 'fhir/r4';
+import type { Bundle, BundleEntry } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import { FhirError } from './errors';
 import { searchAll, withRetry } from './search';
@@ -75,7 +75,7 @@ describe('searchAll', () => {
   });
 
   it('keeps an entry repeated across pages once, in its newest version, and counts the repeat', async () => {
-    const order = (id: string, version: string, value: number) => ({
+    const order = (id: string, version: string, value: number): BundleEntry => ({
       resource: {
         resourceType: 'MedicationRequest',
         id,
@@ -84,7 +84,7 @@ describe('searchAll', () => {
         intent: 'order',
         subject: { reference: 'Patient/p1' },
         dosageInstruction: [{ text: `${value} mg` }],
-      } as const,
+      },
     });
     const send = pages({
       'MedicationRequest?': {
