@@ -36,7 +36,16 @@ export type RecordPart =
 export type LoadStatus =
   | { state: 'complete' }
   /** Some resources are missing: a page limit or a server cap stopped the search. */
-  | { state: 'truncated'; reason: string }
+  | {
+      state: 'truncated';
+      reason: string;
+      /** How many were loaded, and of how many (when the server said). */
+      loaded?: number;
+      total?: number;
+      /** What was loaded is the newest (the search came newest first), back to `oldestLoaded`. */
+      newestFirst?: boolean;
+      oldestLoaded?: string;
+    }
   /** Nothing of this part could be read. */
   | { state: 'failed'; reason: string };
 

@@ -54,9 +54,13 @@ describe('loadPatientRecord', () => {
     });
     const loaded = await loadPatientRecord(send, 'p1', new Date('2026-11-22T12:00:00Z'));
     expect(loaded.rounds).toBe(1);
-    expect(loaded.requests).toBe(8);
+    // 7 searches; the Patient is the banner's own read (the summary no longer waits for it)
+    expect(loaded.requests).toBe(7);
+    expect(calls.some((c) => c.startsWith('Patient'))).toBe(false);
     expect(loaded.failures).toEqual([]);
-    expect(loaded.record.patient?.id).toBe('p1');
+    expect(Object.values(loaded.record.loadStatus ?? {}).every((s) => s.state === 'complete')).toBe(
+      true,
+    );
     expect(loaded.record.medications.map((m) => m.id)).toEqual(['m1']);
     const mr = calls.find((c) => c.startsWith('MedicationRequest?'));
     expect(mr).toContain('status=active%2Ccompleted%2Cstopped%2Con-hold');
@@ -64,6 +68,89 @@ describe('loadPatientRecord', () => {
     const obs = calls.find((c) => c.startsWith('Observation?'));
     expect(obs).toContain('category=laboratory');
     expect(obs).toContain('date=ge2023-11-22');
+    // newest first, so a page limit drops the oldest
+    expect(obs).toContain('_sort=-date');
+    expect(calls.find((c) => c.startsWith('Encounter?'))).toContain('_sort=-date');
+    expect(mr).toContain('_sort=-authoredon');
+  });
+
+  it('a search stopped by the page limit is "truncated", with how many and back to when (newest first)', async () => {
+    const obs = (id: string, day: string): FhirResource => ({
+      resourceType: 'Observation',
+      id,
+      status: 'final',
+      code: { text: 'UDS' },
+      effectiveDateTime: day,
+    });
+    let page = 0;
+    const { send } = fakeServer({
+      Observation: () => {
+        page++;
+        return {
+          ...bundle([obs(`o${page}`, new Date(Date.UTC(2026, 0, 100 - page)).toISOString())]),
+          total: 120,
+          link: [{ relation: 'next', url: `Observation?page=${page + 1}` }],
+        };
+      },
+    });
+    const loaded = await loadPatientRecord(send, 'p1');
+    expect(loaded.record.loadStatus?.observations).toEqual({
+      state: 'truncated',
+      reason: 'Only 50 were loaded of 120: the app stops after a set number of pages.',
+      loaded: 50,
+      total: 120,
+      newestFirst: true,
+      oldestLoaded: '2026-02-19', // page 50: day 100 − 50 of 2026,
+    });
+    expect(loaded.record.loadStatus?.encounters).toEqual({ state: 'complete' });
+  });
+
+  it('a server that refuses _sort (400) is asked again without it; what it sends is then not called "newest"', async () => {
+    const { send, calls } = fakeServer({
+      Encounter: (url) =>
+        url.searchParams.has('_sort')
+          ? new FhirError('invalid-data', 'The FHIR server answered 400.', 400)
+          : bundle([
+              {
+                resourceType: 'Encounter',
+                id: 'old',
+                status: 'finished',
+                class: { code: 'AMB' },
+                period: { start: '2025-01-01' },
+              },
+              {
+                resourceType: 'Encounter',
+                id: 'new',
+                status: 'finished',
+                class: { code: 'AMB' },
+                period: { start: '2026-01-01' },
+              },
+            ]),
+    });
+    const loaded = await loadPatientRecord(send, 'p1');
+    expect(loaded.failures).toEqual([]);
+    expect(loaded.record.encounters.map((e) => e.id)).toEqual(['old', 'new']);
+    expect(calls.filter((c) => c.startsWith('Encounter?'))).toHaveLength(2);
+  });
+
+  it('a failed Condition search, or one answered with an OperationOutcome, is a failed part (never an empty list)', async () => {
+    const { send } = fakeServer({
+      Condition: () =>
+        ({
+          resourceType: 'OperationOutcome',
+          issue: [
+            { severity: 'error', code: 'processing', diagnostics: 'Condition search disabled' },
+          ],
+        }) as FhirResource,
+    });
+    const loaded = await loadPatientRecord(send, 'p1');
+    expect(loaded.failures.map((f) => [f.part, f.error.fault])).toEqual([
+      ['conditions', 'outcome'],
+    ]);
+    expect(loaded.record.loadStatus?.conditions).toEqual({
+      state: 'failed',
+      reason: 'The EHR answered with a message instead of data: “Condition search disabled”.',
+    });
   });
 
   it('keeps the parts that loaded when one search fails', async () => {

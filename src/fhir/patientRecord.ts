@@ -1,4 +1,11 @@
-import type { FhirResource, Medication, MedicationRequest, Patient } from 'fhir/r4';
+import type {
+  Encounter,
+  FhirResource,
+  Medication,
+  MedicationDispense,
+  MedicationRequest,
+  Observation,
+} from 'fhir/r4';
 import type { Unreadable } from '../domain/evidence';
 import {
   emptyPatientRecord,
@@ -7,7 +14,8 @@ import {
   type RecordPart,
 } from '../domain/types';
 import { FhirError } from './errors';
-import { readResource, type ReadResult } from './read';
+import { loadStatusOf, NEWEST_FIRST, searchNewestFirst } from './narrow';
+import { readResource } from './read';
 import { searchAll, type SearchResult } from './search';
 import type { Transport } from './transport';
 
@@ -39,14 +47,16 @@ export const PAGE_SIZE = 1000;
 /**
  * Everything the patient summary needs, in one parallel round of searches
  * (plus a second round only when a server ignores `_include` and some orders
- * name a Medication by reference).
+ * name a Medication by reference). The Patient itself is not read here: the
+ * engine does not use it, and the banner reads it on its own, so a slow
+ * Patient read never holds the summary back (nor a slow search the banner).
+ * Searches that can grow long come newest first, so a page limit drops the
+ * oldest, and each part's load status says what is missing.
  */
 export async function loadPatientRecord(
   send: Transport,
   patientId: string,
   today: Date = new Date(),
-  /** A read of the Patient already under way (the banner's), so it is not read twice. */
-  patientRead: Promise<ReadResult<Patient>> = readResource<Patient>(send, 'Patient', patientId),
 ): Promise<LoadedRecord> {
   const since = new Date(today);
   since.setFullYear(since.getFullYear() - HISTORY_YEARS);
@@ -54,36 +64,49 @@ export async function loadPatientRecord(
   const patient = { patient: patientId, _count: String(PAGE_SIZE) };
 
   const searches = {
-    medicationRequests: searchAll<MedicationRequest>(send, 'MedicationRequest', {
-      ...patient,
-      status: MEDICATION_REQUEST_STATUSES,
-      _include: 'MedicationRequest:medication',
-    }),
-    medicationDispenses: searchAll(send, 'MedicationDispense', patient),
+    medicationRequests: searchNewestFirst<MedicationRequest>(
+      send,
+      'MedicationRequest',
+      {
+        ...patient,
+        status: MEDICATION_REQUEST_STATUSES,
+        _include: 'MedicationRequest:medication',
+      },
+      NEWEST_FIRST.MedicationRequest,
+    ),
+    medicationDispenses: searchNewestFirst<MedicationDispense>(
+      send,
+      'MedicationDispense',
+      patient,
+      NEWEST_FIRST.MedicationDispense,
+    ),
     conditions: searchAll(send, 'Condition', patient),
-    encounters: searchAll(send, 'Encounter', { ...patient, date: `ge${sinceDate}` }),
+    encounters: searchNewestFirst<Encounter>(
+      send,
+      'Encounter',
+      { ...patient, date: `ge${sinceDate}` },
+      NEWEST_FIRST.Encounter,
+    ),
     // Category, not a code list: 700+ drug-test LOINC codes do not fit a URL, and
     // some EHRs refuse an Observation search without category or code.
-    observations: searchAll(send, 'Observation', {
-      ...patient,
-      category: 'laboratory',
-      date: `ge${sinceDate}`,
-    }),
+    observations: searchNewestFirst<Observation>(
+      send,
+      'Observation',
+      { ...patient, category: 'laboratory', date: `ge${sinceDate}` },
+      NEWEST_FIRST.Observation,
+    ),
     tasks: searchAll(send, 'Task', patient),
     carePlans: searchAll(send, 'CarePlan', patient),
   } satisfies Partial<Record<RecordPart, Promise<SearchResult<FhirResource>>>>;
 
   const names = Object.keys(searches) as (keyof typeof searches)[];
-  const [patientResult, ...settled] = await Promise.allSettled([
-    patientRead,
-    ...names.map((n) => searches[n]),
-  ]);
+  const settled = await Promise.allSettled(names.map((n) => searches[n]));
 
   const out: LoadedRecord = {
     record: emptyPatientRecord(),
     failures: [],
     unreadable: [],
-    requests: 1,
+    requests: 0,
     rounds: 1,
   };
   const status: Partial<Record<RecordPart, LoadStatus>> = {};
@@ -93,11 +116,6 @@ export async function loadPatientRecord(
     out.failures.push({ part, error });
     status[part] = { state: 'failed', reason: error.message };
   };
-  if (patientResult?.status === 'fulfilled') {
-    out.record.patient = patientResult.value.resource;
-    status.patient = { state: 'complete' };
-  } else fail('patient', patientResult?.reason);
-
   settled.forEach((result, i) => {
     const part = names[i] as keyof typeof searches;
     if (result.status === 'rejected') {
@@ -105,9 +123,7 @@ export async function loadPatientRecord(
       return;
     }
     const value = result.value as SearchResult<FhirResource>;
-    status[part] = value.truncated
-      ? { state: 'truncated', reason: 'Only the first pages of this search were loaded.' }
-      : { state: 'complete' };
+    status[part] = loadStatusOf(value);
     out.requests += value.requests;
     out.unreadable.push(...value.unreadable);
     (out.record[part] as FhirResource[]).push(...value.resources);

@@ -3,6 +3,7 @@ import type { PatientSummary } from '../../domain/summary-types';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { EvidenceDisclosure } from '../../ui/EvidenceDisclosure';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { judgedWithout, overallCannotTell } from './missing';
 import { Section } from './Section';
 import { DIMENSION_WORDS, LEVEL_WORDS, OVERALL_TONE, PART_WORDS, riskFlags } from './view';
 import type { RecordPart } from '../../fhir/patientRecord';
@@ -34,19 +35,30 @@ function Headline({ loaded, summary }: { loaded: LoadedRecord; summary: PatientS
   const e = summary.engagement;
   const flags = riskFlags(summary);
   const failedParts = new Set(loaded.failures.map((f) => f.part));
+  const cannotTell = overallCannotTell(loaded);
+  const without = judgedWithout(loaded);
   return (
     <>
       <div className="headline__overall">
         <p className="headline__status">
           Overall engagement:{' '}
-          <StatusBadge
-            tone={OVERALL_TONE[e.overall]}
-            label={e.overall}
-            className="status-badge--large"
-          />
+          {cannotTell ? (
+            <StatusBadge tone="neutral" label="Cannot tell" className="status-badge--large" />
+          ) : (
+            <StatusBadge
+              tone={OVERALL_TONE[e.overall]}
+              label={e.overall}
+              className="status-badge--large"
+            />
+          )}
         </p>
-        <p>{e.rule.because}</p>
-        <EvidenceDisclosure evidence={e.evidence} about="overall engagement" />
+        <p>{cannotTell ?? e.rule.because}</p>
+        {!cannotTell && without.length > 0 && (
+          <p role="note" className="summary-section__partial">
+            Judged without: {without.join('; ')}.
+          </p>
+        )}
+        {!cannotTell && <EvidenceDisclosure evidence={e.evidence} about="overall engagement" />}
       </div>
       <ul className="headline__dimensions">
         {ORDER.map((d) => {

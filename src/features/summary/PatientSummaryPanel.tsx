@@ -7,6 +7,7 @@ import { DrugTestsSection } from './DrugTestsSection';
 import { HeadlineSection } from './HeadlineSection';
 import { MmeSection } from './MmeSection';
 import { PeerSection } from './PeerSection';
+import { SummaryRetryContext } from './Section';
 import { usePatientSummary, type PatientSummaryData } from './usePatientSummary';
 import { VisitsSection } from './VisitsSection';
 import { resourceLines, SECTION_MODULES } from './view';
@@ -36,7 +37,9 @@ export function PatientSummaryPanel({ patientId }: { patientId: string }) {
           </button>
         </div>
       ) : query.isSuccess ? (
-        <Loaded data={query.data} dataAt={query.dataUpdatedAt} />
+        <SummaryRetryContext.Provider value={() => void query.refetch()}>
+          <Loaded data={query.data} dataAt={query.dataUpdatedAt} />
+        </SummaryRetryContext.Provider>
       ) : (
         <Sections />
       )}

@@ -1,8 +1,13 @@
-import { useId, type ReactNode } from 'react';
+import { createContext, useContext, useId, type ReactNode } from 'react';
 import { describeFhirError } from '../../fhir/errors';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import type { PatientSummary } from '../../domain/summary-types';
-import { moduleFailures, PART_WORDS, SECTION_PARTS, type SectionId } from './view';
+import { ErrorBoundary } from '../../ui/ErrorBoundary';
+import { sectionMissing } from './missing';
+import { moduleFailures, PART_WORDS, type SectionId } from './view';
+
+/** Reloads the summary (every section's data); the panel provides it. */
+export const SummaryRetryContext = createContext<(() => void) | undefined>(undefined);
 
 /**
  * One section of the summary with its own heading and its own partial-data
@@ -22,9 +27,8 @@ export function Section({
   children?: ReactNode;
 }) {
   const id = useId();
-  const failed = loaded
-    ? loaded.failures.filter((f) => SECTION_PARTS[section].includes(f.part))
-    : [];
+  const retry = useContext(SummaryRetryContext);
+  const { failed, notes } = loaded ? sectionMissing(section, loaded) : { failed: [], notes: [] };
   const broken = summary ? moduleFailures(summary, section) : [];
   // The headline still shows what it can; a detail section without its data shows only the failure.
   const blocked = section !== 'headline' && failed.length > 0;
@@ -53,16 +57,31 @@ export function Section({
                   </li>
                 ))}
               </ul>
-              <p>Reload the app to try again.</p>
+              {retry ? (
+                <button type="button" onClick={retry}>
+                  Try again
+                </button>
+              ) : (
+                <p>Reload the app to try again.</p>
+              )}
             </div>
           )}
+          {notes.map((n) => (
+            <p key={n} role="note" className="summary-section__partial">
+              Partial: {n}
+            </p>
+          ))}
           {broken.length > 0 && (
             <p role="note" className="summary-section__partial">
               Partial: part of this section could not be worked out (
               {broken.map((b) => b.module).join(', ')}). What is shown is what could be derived.
             </p>
           )}
-          {!blocked && children}
+          {!blocked && (
+            <ErrorBoundary what={`The “${title}” section`} onRetry={retry}>
+              {children}
+            </ErrorBoundary>
+          )}
         </>
       )}
     </section>

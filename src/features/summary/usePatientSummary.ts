@@ -1,4 +1,4 @@
-import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { Patient } from 'fhir/r4';
 import { dayOf } from '../../domain/dates';
 import { deriveAll } from '../../domain/derive';
@@ -30,16 +30,15 @@ export function usePatient(patientId: string) {
 
 /**
  * The chart, read in one parallel round and derived once. The panel and the
- * peer-plan composer share it through react-query's cache.
+ * peer-plan composer share it through react-query's cache. The banner's
+ * Patient read runs beside it, not before it: neither waits for the other.
  */
 export function usePatientSummary(patientId: string) {
   const { send } = useSession();
-  const queryClient = useQueryClient();
   return useQuery({
     queryKey: patientSummaryKey(patientId),
     queryFn: async (): Promise<PatientSummaryData> => {
-      const patientRead = queryClient.fetchQuery(patientQuery(send, patientId));
-      const loaded = await loadPatientRecord(send, patientId, new Date(), patientRead);
+      const loaded = await loadPatientRecord(send, patientId, new Date());
       return { loaded, summary: deriveAll(loaded.record, dayOf(new Date())) };
     },
   });
