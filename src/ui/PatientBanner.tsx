@@ -1,15 +1,16 @@
-import type { HumanName, Identifier, Patient } from 'fhir/r4';
+import type { Patient } from 'fhir/r4';
+import { dateText, mrn, personName } from './safeFields';
 
 /** Shown when the EHR asks for it (`need_patient_banner`): who this screen is about. */
 export function PatientBanner({ patient }: { patient: Patient }) {
-  const mrn = findMrn(patient.identifier);
+  const id = findMrn(patient.identifier);
   return (
     <section className="patient-banner" aria-label="Patient">
       <h1 className="patient-banner__name">{formatName(patient.name)}</h1>
       <dl className="patient-banner__facts">
         <div>
           <dt>Date of birth</dt>
-          <dd>{patient.birthDate ?? 'Not recorded'}</dd>
+          <dd>{dateText(patient.birthDate) ?? 'Not recorded'}</dd>
         </div>
         <div>
           <dt>Sex</dt>
@@ -17,23 +18,19 @@ export function PatientBanner({ patient }: { patient: Patient }) {
         </div>
         <div>
           <dt>MRN</dt>
-          <dd>{mrn ?? 'Not recorded'}</dd>
+          <dd>{id ?? 'Not recorded'}</dd>
         </div>
       </dl>
     </section>
   );
 }
 
-export function formatName(names: HumanName[] | undefined): string {
-  const name =
-    names?.find((n) => n.use === 'official') ?? names?.find((n) => n.use !== 'old') ?? names?.[0];
-  if (!name) return 'Name not recorded';
-  if (name.text) return name.text;
-  const text = [...(name.given ?? []), name.family].filter(Boolean).join(' ');
-  return text || 'Name not recorded';
+/** The name to show; each field is checked on its own (see safeFields.ts). */
+export function formatName(names: unknown): string {
+  return personName(names);
 }
 
-function formatSex(gender: Patient['gender']): string {
+function formatSex(gender: unknown): string {
   switch (gender) {
     case 'female':
       return 'Female';
@@ -47,7 +44,6 @@ function formatSex(gender: Patient['gender']): string {
 }
 
 /** The medical record number: identifier typed MR (HL7 v2-0203). */
-export function findMrn(identifiers: Identifier[] | undefined): string | undefined {
-  const mr = identifiers?.find((i) => i.type?.coding?.some((c) => c.code === 'MR'));
-  return mr?.value;
+export function findMrn(identifiers: unknown): string | undefined {
+  return mrn(identifiers);
 }

@@ -4,6 +4,7 @@ import { fhirclientTransport } from '../../fhir/transport';
 import { completeLaunch, LaunchError, type Session } from '../../smart/session';
 import { IntegrationLink } from '../integration/IntegrationLink';
 import { useIntegrationView } from '../integration/useHashView';
+import { ErrorBoundary } from '../../ui/ErrorBoundary';
 import { SessionContext } from '../session/SessionContext';
 import { ChartScreen } from './ChartScreen';
 import { ProblemScreen } from './ProblemScreen';
@@ -46,12 +47,19 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
     <QueryClientProvider client={queryClient}>
       <SessionContext.Provider value={value}>
         <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+          {/* One boundary per screen: a failure costs the screen, never the whole frame. */}
           {integrationView ? (
-            <IntegrationCheck />
+            <ErrorBoundary key="integration" what="The integration check" screen>
+              <IntegrationCheck />
+            </ErrorBoundary>
           ) : session.profile === 'chart' && session.patientId ? (
-            <ChartScreen patientId={session.patientId} />
+            <ErrorBoundary key="chart" what="The patient’s chart view" screen>
+              <ChartScreen patientId={session.patientId} />
+            </ErrorBoundary>
           ) : (
-            <WorklistScreen />
+            <ErrorBoundary key="worklist" what="The peer worklist" screen>
+              <WorklistScreen />
+            </ErrorBoundary>
           )}
         </Suspense>
         {!integrationView && <IntegrationLink />}

@@ -1,4 +1,5 @@
 import { describeFhirError, FhirError } from '../../fhir/errors';
+import { ErrorBoundary } from '../../ui/ErrorBoundary';
 import { PatientBanner } from '../../ui/PatientBanner';
 import { PeerPlanSection } from '../peerPlan/PeerPlanSection';
 import { PatientSummaryPanel } from '../summary/PatientSummaryPanel';
@@ -20,10 +21,16 @@ export function ChartScreen({ patientId }: { patientId: string }) {
             {patient.error instanceof FhirError ? describeFhirError(patient.error) : ''}
           </p>
         ) : (
-          <PatientBanner patient={patient.data.resource} />
+          <ErrorBoundary what="The patient banner">
+            <PatientBanner patient={patient.data.resource} />
+          </ErrorBoundary>
         ))}
-      <PatientSummaryPanel patientId={patientId} />
-      <PeerPlanSection patientId={patientId} />
+      <ErrorBoundary what="The patient summary">
+        <PatientSummaryPanel patientId={patientId} />
+      </ErrorBoundary>
+      <ErrorBoundary what="Peer support">
+        <PeerPlanSection patientId={patientId} />
+      </ErrorBoundary>
     </main>
   );
 }

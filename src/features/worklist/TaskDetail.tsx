@@ -1,4 +1,4 @@
-import type { CarePlan, ContactPoint, FhirResource, Patient, Task } from 'fhir/r4';
+import type { CarePlan, FhirResource, Patient, Task } from 'fhir/r4';
 import { useEffect, useRef, useState } from 'react';
 import { contactOutcomeDisplay } from '../../domain/taskCodes';
 import {
@@ -13,7 +13,16 @@ import {
 import type { WorklistRow } from '../../domain/worklist';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import type { WorklistUser } from '../../fhir/worklist';
+import { ErrorBoundary } from '../../ui/ErrorBoundary';
 import { formatName } from '../../ui/PatientBanner';
+import {
+  conceptText,
+  contacts,
+  dateText,
+  preferredLanguage,
+  text,
+  type Contact as ContactPoint,
+} from '../../ui/safeFields';
 import { PEER_ACTION_COMPONENTS, type Draft } from './actions';
 import { RefusedError, useCarePlan, useTaskAction } from './useWorklist';
 
@@ -65,27 +74,37 @@ export function TaskDetail({
         <dd>{row.priority.text}</dd>
         <dt>Reason</dt>
         <dd>{reasonText(task)}</dd>
-        {task.description && (
+        {text(task.description) && (
           <>
             <dt>Why</dt>
-            <dd>{task.description}</dd>
+            <dd>{text(task.description)}</dd>
           </>
         )}
         <dt>Due</dt>
         <dd>
           {row.due.text}
-          {task.restriction?.period?.end ? ` (${task.restriction.period.end.slice(0, 10)})` : ''}
+          {dateText(task.restriction?.period?.end)
+            ? ` (${dateText(task.restriction?.period?.end)})`
+            : ''}
         </dd>
         <dt>Status</dt>
         <dd>
           {statusLabel(task.status)}
-          {task.statusReason?.text ? ` — ${task.statusReason.text}` : ''}
+          {conceptText(task.statusReason) ? ` — ${conceptText(task.statusReason)}` : ''}
           {row.claimable ? ' — not yet claimed' : ''}
         </dd>
       </dl>
-      <Contact patient={patient} />
-      <PlanGoals reference={task.basedOn?.[0]?.reference} />
-      <History task={task} />
+      <ErrorBoundary what="How to reach them">
+        <Contact patient={patient} />
+      </ErrorBoundary>
+      <ErrorBoundary what="The plan’s goals">
+        <PlanGoals
+          reference={text(Array.isArray(task.basedOn) ? task.basedOn[0]?.reference : undefined)}
+        />
+      </ErrorBoundary>
+      <ErrorBoundary what="The contact history">
+        <History task={task} />
+      </ErrorBoundary>
 
       <h3>Record what happened</h3>
       {!canUpdate ? (
@@ -158,7 +177,7 @@ function savedWords(t: Task): string {
 }
 
 function reasonText(t: Task): string {
-  return t.reasonCode?.text ?? t.reasonCode?.coding?.[0]?.display ?? 'Peer follow-up';
+  return conceptText(t.reasonCode) ?? 'Peer follow-up';
 }
 
 const USE_WORDS: Record<string, string> = {
@@ -177,12 +196,10 @@ function Contact({ patient }: { patient: Patient | undefined }) {
       </>
     );
   }
-  const ranked = [...(patient.telecom ?? [])]
-    .filter((t) => t.value && !t.period?.end)
-    .sort((a, b) => (a.rank ?? 99) - (b.rank ?? 99));
+  const ranked = contacts(patient.telecom);
   const phones = ranked.filter((t) => t.system === 'phone' || t.system === 'sms');
   const preferred = ranked[0];
-  const language = patient.communication?.find((c) => c.preferred) ?? patient.communication?.[0];
+  const language = preferredLanguage(patient.communication);
   return (
     <>
       <h3>How to reach them</h3>
@@ -204,9 +221,7 @@ function Contact({ patient }: { patient: Patient | undefined }) {
         {language && (
           <>
             <dt>Preferred language</dt>
-            <dd>
-              {language.language.text ?? language.language.coding?.[0]?.display ?? 'Not recorded'}
-            </dd>
+            <dd>{language}</dd>
           </>
         )}
       </dl>
@@ -216,7 +231,7 @@ function Contact({ patient }: { patient: Patient | undefined }) {
 
 function describeContact(c: ContactPoint): string {
   const how = c.system === 'email' ? 'Email' : c.system === 'sms' ? 'Text message' : 'Phone';
-  return `${how}${c.use ? `, ${USE_WORDS[c.use] ?? c.use}` : ''}: ${c.value ?? ''}`;
+  return `${how}${c.use ? `, ${USE_WORDS[c.use] ?? c.use}` : ''}: ${c.value}`;
 }
 
 function PlanGoals({ reference }: { reference: string | undefined }) {

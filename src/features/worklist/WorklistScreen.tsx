@@ -9,7 +9,9 @@ import {
 } from '../../domain/worklist';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { isGranted } from '../../smart/scopes';
+import { ErrorBoundary } from '../../ui/ErrorBoundary';
 import { formatName } from '../../ui/PatientBanner';
+import { conceptText } from '../../ui/safeFields';
 import { useSession } from '../session/SessionContext';
 import { TaskDetail } from './TaskDetail';
 import {
@@ -89,19 +91,18 @@ export function WorklistScreen() {
           />
           <StatusFilter statuses={statuses} onChange={setStatuses} rows={rows} />
           <div className="worklist-layout">
-            <WorklistTable
-              rows={shown}
-              total={rows.length}
-              selectedId={selectedId}
-              onOpen={setSelectedId}
-            />
-            {selected && (
-              <TaskDetail
-                key={selected.task.id}
-                row={selected}
-                user={query.data.user}
-                canUpdate={canUpdate}
+            <ErrorBoundary what="The list of follow-ups">
+              <WorklistTable
+                rows={shown}
+                total={rows.length}
+                selectedId={selectedId}
+                onOpen={setSelectedId}
               />
+            </ErrorBoundary>
+            {selected && (
+              <ErrorBoundary key={selected.task.id} what="This follow-up">
+                <TaskDetail row={selected} user={query.data.user} canUpdate={canUpdate} />
+              </ErrorBoundary>
             )}
           </div>
         </>
@@ -256,7 +257,7 @@ function Row({
       <td className={`worklist-priority worklist-priority--${row.priority.level}`}>
         {row.priority.text}
       </td>
-      <td>{task.reasonCode?.text ?? task.reasonCode?.coding?.[0]?.display ?? 'Peer follow-up'}</td>
+      <td>{conceptText(task.reasonCode) ?? 'Peer follow-up'}</td>
       <td className={`worklist-due worklist-due--${row.due.level}`}>{row.due.text}</td>
       <td>
         {row.claimable ? `Unclaimed — ${statusWords(task.status)}` : statusLabel(task.status)}
