@@ -11,7 +11,9 @@ export default defineConfig({
   // fhirclient's "pure" build: modern browsers only, no fetch/core-js polyfills.
   define: { FHIRCLIENT_PURE: 'true' },
   build: {
-    sourcemap: true,
+    // No source maps in what is deployed: they would publish the source beside
+    // the app, and the build's JavaScript must not point to any.
+    sourcemap: false,
     rollupOptions: {
       input: {
         launch: resolve(import.meta.dirname, 'launch.html'),

@@ -37,6 +37,12 @@ export const ConfigSchema = z.object({
     .default('index.html'),
   /** The issuer used for a standalone launch when none is given. */
   defaultStandaloneIss: z.string().optional(),
+  /**
+   * How long the app waits for one FHIR answer before it stops and says so
+   * (default 20 s: src/fhir/faults.ts REQUEST_TIMEOUT_MS). Raise it for an EHR
+   * that is slow by design; the other parts of a screen never wait for it.
+   */
+  requestTimeoutSeconds: z.number().int().min(5).max(300).optional(),
 });
 
 export type IssuerConfig = z.infer<typeof IssuerSchema>;

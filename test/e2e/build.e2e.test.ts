@@ -3,7 +3,7 @@
  * can serve: its HTML loads only same-origin files that exist, and has no
  * inline script, inline event handler or inline style.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 
@@ -42,5 +42,16 @@ describe('runtime configuration', () => {
       issuers?: unknown[];
     };
     expect(Array.isArray(config.issuers)).toBe(true);
+  });
+});
+
+describe('source maps', () => {
+  it('none is shipped, and no JavaScript or CSS file points to one', () => {
+    const files = readdirSync(dist, { recursive: true, encoding: 'utf8' });
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    const code = files.filter((f) => /\.(js|css)$/.test(f));
+    expect(code.length).toBeGreaterThan(0);
+    for (const f of code)
+      expect(readFileSync(join(dist, f), 'utf8'), f).not.toMatch(/sourceMappingURL/);
   });
 });

@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { loadConfig } from '../../config/load';
 import { fhirclientTransport } from '../../fhir/transport';
 import { completeLaunch, LaunchError, type Session } from '../../smart/session';
 import { IntegrationLink } from '../integration/IntegrationLink';
@@ -20,21 +21,39 @@ const IntegrationCheck = lazy(() =>
 
 type LaunchState =
   | { status: 'pending' }
-  | { status: 'ready'; session: Session }
+  | { status: 'ready'; session: Session; timeoutMs?: number }
   | { status: 'failed'; error: unknown };
+
+/** The request timeout the deployment sets (smart-config.json), read beside the launch. */
+async function configuredTimeoutMs(): Promise<number | undefined> {
+  try {
+    const loaded = await loadConfig();
+    const s = loaded.ok ? loaded.config.requestTimeoutSeconds : undefined;
+    return s === undefined ? undefined : s * 1000;
+  } catch {
+    return undefined; // the default stands
+  }
+}
 
 export function App({ queryClient }: { queryClient: QueryClient }) {
   const [state, setState] = useState<LaunchState>({ status: 'pending' });
   useEffect(() => {
-    completeLaunch().then(
-      (session) => setState({ status: 'ready', session }),
+    Promise.all([completeLaunch(), configuredTimeoutMs()]).then(
+      ([session, timeoutMs]) =>
+        setState({ status: 'ready', session, ...(timeoutMs ? { timeoutMs } : {}) }),
       (error: unknown) => setState({ status: 'failed', error }),
     );
   }, []);
   const value = useMemo(
     () =>
       state.status === 'ready'
-        ? { session: state.session, send: fhirclientTransport(state.session.client) }
+        ? {
+            session: state.session,
+            send: fhirclientTransport(
+              state.session.client,
+              state.timeoutMs ? { timeoutMs: state.timeoutMs } : {},
+            ),
+          }
         : null,
     [state],
   );
