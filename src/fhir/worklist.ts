@@ -1,13 +1,16 @@
 /**
  * The peer worklist's reads and writes. Minimum necessary: the app asks only
  * for Tasks the user owns (as their Practitioner or any of their
- * PractitionerRoles) and claimable peer Tasks with no owner, each with its
- * patient (`_include=Task:patient`); other peers' Tasks and patients never
- * leave the EHR. Practitioner user: round 1 = the user's PractitionerRoles +
- * the unowned Tasks, in parallel; round 2 = the Tasks owned by the user or
- * their roles (one request, comma-separated owners). 3 requests, 2 rounds.
- * Any other fhirUser type has no roles: one round of 2 requests. Paging only
- * adds requests past `_count` Tasks. (`PractitionerRole?_revinclude=Task:owner`
+ * PractitionerRoles) and claimable peer Tasks with no owner, drops any other
+ * Task a server sends anyway, and reads the people of the Tasks it keeps with
+ * only the elements the worklist shows (`Patient?_id=…&_elements=…`, not
+ * `_include=Task:patient`, which would bring whole records: MRN, birth date,
+ * GP). Practitioner user: round 1 = the user's PractitionerRoles + the
+ * unowned Tasks, in parallel; round 2 = the Tasks owned by the user or their
+ * roles (one request, comma-separated owners); round 3 = their people (one
+ * request per 50). 4 requests, 3 rounds. Any other fhirUser type has no
+ * roles: 3 requests in 2 rounds. Paging only adds requests past `_count`
+ * Tasks. (`PractitionerRole?_revinclude=Task:owner`
  * would save a round but returns the role's Tasks of every status and code,
  * without patients: more data, not less.)
  */
@@ -20,6 +23,7 @@ import { FhirError } from './errors';
 import { etagOf, readResource, type ReadResult } from './read';
 import { searchAll, type SearchResult } from './search';
 import type { Transport } from './transport';
+import { loadWorklistPatients, onlyMineOrUnowned } from './worklistMinimum';
 import { updateResource } from './write';
 
 export const WORKLIST_PAGE_SIZE = 500;
@@ -39,6 +43,10 @@ export interface WorklistData {
   unreadable: Unreadable[];
   requests: number;
   truncated: boolean;
+  /** Tasks the server sent that are neither the user's nor unowned: dropped, never shown. */
+  dropped: number;
+  /** The people's names and contacts could not be read (the Tasks still show). */
+  patientsFailed?: FhirError;
 }
 
 /** "Practitioner/x" from a fhirUser that may be relative or an absolute URL. */
@@ -66,7 +74,6 @@ export async function loadWorklist(
   const taskParams = {
     code: `${PEER_TASK_CODE_SYSTEM}|${PEER_TASK_CODE}`,
     status: WORKLIST_STATUSES.join(','),
-    _include: 'Task:patient',
     _count: String(WORKLIST_PAGE_SIZE),
   };
   const ownedBy = (owners: readonly Reference[]) =>
@@ -78,7 +85,7 @@ export async function loadWorklist(
   if (who.type !== 'Practitioner') {
     // No PractitionerRoles to look up: one round.
     const [unowned, owned] = await Promise.all([unownedSearch, ownedBy([selfRef])]);
-    return assemble({ me: [selfRef], claimAs: selfRef }, owned, unowned, 0);
+    return withPatients(send, assemble({ me: [selfRef], claimAs: selfRef }, owned, unowned, 0));
   }
   const [unowned, roles] = await Promise.all([
     unownedSearch,
@@ -97,9 +104,27 @@ export async function loadWorklist(
   const me = [selfRef, ...roleRefs];
   // Round 2: the user's own Tasks, whoever of them (person or role) owns them.
   const owned = await ownedBy(me);
+  const data = assemble({ me, claimAs }, owned, unowned, roles.requests);
+  data.unreadable.push(...roles.unreadable);
+  return withPatients(send, data);
+}
+
+/**
+ * Round 3: the people the kept Tasks are for, with only the elements the
+ * worklist shows (worklistMinimum.ts). A Task the user may not see never
+ * gets that far.
+ */
+async function withPatients(send: Transport, data: WorklistData): Promise<WorklistData> {
+  const people = await loadWorklistPatients(
+    send,
+    data.tasks.map((t) => t.task),
+  );
   return {
-    ...assemble({ me, claimAs }, owned, unowned, roles.requests),
-    unreadable: [...owned.unreadable, ...unowned.unreadable, ...roles.unreadable],
+    ...data,
+    patients: people.patients,
+    unreadable: [...data.unreadable, ...people.unreadable],
+    requests: data.requests + people.requests,
+    ...(people.failed ? { patientsFailed: people.failed } : {}),
   };
 }
 
@@ -112,17 +137,19 @@ function assemble(
   // A Task in both answers (claimed between the two requests) is kept once: the owned version.
   const ownedIds = new Set(owned.resources.map((t) => t.id));
   const tasks = [...owned.resources, ...unowned.resources.filter((t) => !ownedIds.has(t.id))];
-  const patients = new Map<string, Patient>();
-  for (const r of [...owned.included, ...unowned.included]) {
-    if (r.resourceType === 'Patient' && r.id) patients.set(r.id, r);
-  }
+  // Minimum necessary: a server that ignores owner:missing sends other peers' Tasks too.
+  const { kept, dropped } = onlyMineOrUnowned(
+    tasks.map((task) => ({ task, etag: etagOf(task) })),
+    user.me,
+  );
   return {
     user,
-    tasks: tasks.map((task) => ({ task, etag: etagOf(task) })),
-    patients: [...patients.values()],
+    tasks: kept,
+    patients: [],
     unreadable: [...owned.unreadable, ...unowned.unreadable],
     requests: owned.requests + unowned.requests + otherRequests,
     truncated: owned.truncated || unowned.truncated,
+    dropped,
   };
 }
 

@@ -23,7 +23,7 @@ describe('scopesFor', () => {
   it('asks the peer worklist only for user-level Task, Patient, roles and plans', () => {
     const scopes = scopesFor('worklist', true, 'v2').split(' ');
     expect(scopes).toContain('user/Task.rus');
-    expect(scopes).toContain('user/Patient.r');
+    expect(scopes).toContain('user/Patient.rs');
     expect(scopes.some((s) => s.startsWith('patient/'))).toBe(false);
     expect(scopes.some((s) => s.includes('Observation'))).toBe(false);
   });

@@ -30,7 +30,8 @@ const CHART_RESOURCES = [
 
 const WORKLIST_RESOURCES = [
   'user/Task.rus',
-  'user/Patient.r',
+  // Searched by the Tasks' ids with `_elements` (name, telecom, language), never whole records.
+  'user/Patient.rs',
   'user/CarePlan.r',
   'user/Practitioner.r',
   'user/PractitionerRole.rs',

@@ -5,6 +5,7 @@
  * CapabilityStatement, HTTP headers) and enforces SMART scopes and the patient
  * compartment for patient-scoped tokens.
  */
+import { subsetElements } from './elements';
 import {
   evalFhirPath,
   getStatus,
@@ -618,7 +619,7 @@ export class SandboxFhirServer {
 
     const entries: BundleEntry[] = page.map((r) => ({
       fullUrl: `${this.opts.fhirBase}/${r.resourceType}/${r.id}`,
-      resource: r,
+      resource: subsetElements(r, params.get('_elements')),
       search: { mode: 'match' },
     }));
     if (!this.opts.disabled?.include && page.length) {

@@ -105,7 +105,7 @@ async function openTask(patientKey: string) {
 }
 
 describe('the peer worklist', () => {
-  it('shows own and claimable Tasks, soonest due first, in 3 requests over 2 rounds', async () => {
+  it('shows own and claimable Tasks, soonest due first, in 4 requests over 3 rounds', async () => {
     renderAs('Practitioner/peer-morales');
     await screen.findByRole('table');
     expect(rowNames()).toEqual([name('ed-visit'), name('lapsed-supply')]);
@@ -116,14 +116,20 @@ describe('the peer worklist', () => {
       .getAllByRole('columnheader')
       .map((h) => h.textContent);
     expect(headers).toEqual(['Person', 'Priority', 'Reason', 'Due', 'Status']);
-    // Round 1: roles + unowned Tasks; round 2: Tasks owned by the user or their roles.
-    expect(fhir.requests).toHaveLength(3);
+    // Round 1: roles + unowned Tasks; round 2: Tasks owned by the user or their roles;
+    // round 3: their people, only the elements shown (was _include=Task:patient: whole records).
+    expect(fhir.requests).toHaveLength(4);
     expect(
       fhir.requests.some((r) => r.startsWith('GET /PractitionerRole?practitioner=peer-morales')),
     ).toBe(true);
     const taskSearches = fhir.requests.filter((r) => r.startsWith('GET /Task?'));
     expect(taskSearches).toHaveLength(2);
-    for (const r of taskSearches) expect(r).toContain('_include=Task%3Apatient');
+    for (const r of taskSearches) expect(r).not.toContain('_include');
+    const people = fhir.requests.filter((r) => r.startsWith('GET /Patient?'));
+    expect(people).toHaveLength(1);
+    expect(new URLSearchParams(people[0]?.slice('GET /Patient?'.length)).get('_elements')).toBe(
+      'name,telecom,communication',
+    );
     const params = taskSearches.map((r) => new URLSearchParams(r.slice('GET /Task?'.length)));
     expect(params.map((p) => p.get('owner:missing'))).toContain('true');
     expect(params.map((p) => p.get('owner')).filter(Boolean)).toEqual([
@@ -156,7 +162,16 @@ describe('the peer worklist', () => {
       ?.resources.find((r) => r.resourceType === 'Patient');
     expect(fentanylPatient?.id).toBeTruthy();
     expect(patientIds.has(fentanylPatient?.id)).toBe(false);
-    expect(data.requests).toBe(3);
+    expect(data.requests).toBe(4);
+    // and of the people it shows, only what it shows: no MRN, birth date or GP
+    for (const p of data.patients)
+      expect(Object.keys(p).sort()).toEqual(expect.arrayContaining(['id', 'name', 'resourceType']));
+    for (const p of data.patients) {
+      expect(p.identifier).toBe(undefined);
+      expect(p.birthDate).toBe(undefined);
+      expect(p.generalPractitioner).toBe(undefined);
+      expect(p.address).toBe(undefined);
+    }
   });
 
   it('puts the most urgent first and says the priority in words', async () => {

@@ -88,6 +88,9 @@ export function WorklistScreen() {
             unreadable={query.data.unreadable.length}
             truncated={query.data.truncated}
             missingPatients={rows.filter((r) => !r.patient).length}
+            patientsFailed={
+              query.data.patientsFailed ? describeFhirError(query.data.patientsFailed) : undefined
+            }
           />
           <StatusFilter statuses={statuses} onChange={setStatuses} rows={rows} />
           <div className="worklist-layout">
@@ -115,10 +118,12 @@ function DataNotices({
   unreadable,
   truncated,
   missingPatients,
+  patientsFailed,
 }: {
   unreadable: number;
   truncated: boolean;
   missingPatients: number;
+  patientsFailed?: string | undefined;
 }) {
   if (!unreadable && !truncated && !missingPatients) return null;
   return (
@@ -137,7 +142,7 @@ function DataNotices({
       {missingPatients > 0 && (
         <p>
           For {missingPatients} follow-up{missingPatients === 1 ? '' : 's'} the person’s name could
-          not be read.
+          not be read.{patientsFailed ? ` ${patientsFailed}` : ''}
         </p>
       )}
     </div>

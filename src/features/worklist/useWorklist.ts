@@ -35,6 +35,7 @@ export function useWorklistData() {
         tasks: data.tasks.length,
         requests: data.requests,
         unreadable: data.unreadable.length,
+        dropped: data.dropped,
       });
       return data;
     },
