@@ -57,6 +57,8 @@ export async function loadPatientRecord(
   send: Transport,
   patientId: string,
   today: Date = new Date(),
+  /** Called as each part arrives, with what is loaded so far and the parts still out. */
+  onProgress?: (loaded: LoadedRecord, pending: RecordPart[]) => void,
 ): Promise<LoadedRecord> {
   const since = new Date(today);
   since.setFullYear(since.getFullYear() - HISTORY_YEARS);
@@ -100,8 +102,6 @@ export async function loadPatientRecord(
   } satisfies Partial<Record<RecordPart, Promise<SearchResult<FhirResource>>>>;
 
   const names = Object.keys(searches) as (keyof typeof searches)[];
-  const settled = await Promise.allSettled(names.map((n) => searches[n]));
-
   const out: LoadedRecord = {
     record: emptyPatientRecord(),
     failures: [],
@@ -116,42 +116,74 @@ export async function loadPatientRecord(
     out.failures.push({ part, error });
     status[part] = { state: 'failed', reason: error.message };
   };
-  settled.forEach((result, i) => {
-    const part = names[i] as keyof typeof searches;
-    if (result.status === 'rejected') {
-      fail(part, result.reason);
-      return;
-    }
-    const value = result.value as SearchResult<FhirResource>;
-    status[part] = loadStatusOf(value);
-    out.requests += value.requests;
-    out.unreadable.push(...value.unreadable);
-    (out.record[part] as FhirResource[]).push(...value.resources);
-    if (part === 'medicationRequests') {
-      out.record.medications.push(
-        ...value.included.filter((r): r is Medication => r.resourceType === 'Medication'),
-      );
-    }
-  });
+  const pending = new Set<RecordPart>(names);
 
+  // Each part is taken in as soon as it arrives (and reported, so the screen
+  // shows what is ready while a slow search is still out).
+  const settle = async (part: (typeof names)[number]) => {
+    try {
+      const value = (await searches[part]) as SearchResult<FhirResource>;
+      status[part] = loadStatusOf(value);
+      out.requests += value.requests;
+      out.unreadable.push(...value.unreadable);
+      (out.record[part] as FhirResource[]).push(...value.resources);
+      if (part === 'medicationRequests') {
+        out.record.medications.push(
+          ...value.included.filter((r): r is Medication => r.resourceType === 'Medication'),
+        );
+        await readMissingMedications(send, out);
+      }
+    } catch (e) {
+      fail(part, e);
+    }
+    pending.delete(part);
+    onProgress?.(snapshot(out, names), [...pending]);
+  };
+  await Promise.all(names.map(settle));
+  return snapshot(out, names);
+}
+
+/** Round 2, as soon as the orders are in: Medications they reference and the server did not include. */
+async function readMissingMedications(send: Transport, out: LoadedRecord): Promise<void> {
   const missing = missingMedicationIds(out.record.medicationRequests, out.record.medications);
-  if (missing.length) {
-    out.rounds = 2;
-    // Reads by id, in parallel: the chart scopes grant Medication read, not search.
-    const reads = await Promise.allSettled(
-      missing.map((id) => readResource<Medication>(send, 'Medication', id)),
-    );
-    out.requests += reads.length;
-    reads.forEach((r, i) => {
-      if (r.status === 'fulfilled') out.record.medications.push(r.value.resource);
-      else
-        out.unreadable.push({
-          reference: `Medication/${missing[i]}`,
-          reason: asFhirError(r.reason).message,
-        });
-    });
-  }
-  return out;
+  if (!missing.length) return;
+  out.rounds = 2;
+  // Reads by id, in parallel: the chart scopes grant Medication read, not search.
+  const reads = await Promise.allSettled(
+    missing.map((id) => readResource<Medication>(send, 'Medication', id)),
+  );
+  out.requests += reads.length;
+  reads.forEach((r, i) => {
+    if (r.status === 'fulfilled') out.record.medications.push(r.value.resource);
+    else
+      out.unreadable.push({
+        reference: `Medication/${missing[i]}`,
+        reason: asFhirError(r.reason).message,
+      });
+  });
+}
+
+/** A copy the caller may keep while loading goes on; failures in the parts' order. */
+function snapshot(out: LoadedRecord, order: readonly RecordPart[]): LoadedRecord {
+  const r = out.record;
+  return {
+    ...out,
+    failures: [...out.failures].sort((a, b) => order.indexOf(a.part) - order.indexOf(b.part)),
+    unreadable: [...out.unreadable],
+    record: {
+      ...r,
+      medicationRequests: [...r.medicationRequests],
+      medications: [...r.medications],
+      medicationDispenses: [...r.medicationDispenses],
+      medicationAdministrations: [...r.medicationAdministrations],
+      conditions: [...r.conditions],
+      encounters: [...r.encounters],
+      observations: [...r.observations],
+      tasks: [...r.tasks],
+      carePlans: [...r.carePlans],
+      loadStatus: { ...r.loadStatus },
+    },
+  };
 }
 
 /** Medication ids referenced by orders but neither included nor contained. */

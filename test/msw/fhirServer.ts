@@ -14,19 +14,43 @@ export const TEST_FHIR_BASE = 'http://ehr.test/fhir';
 
 export interface Injected {
   status: number;
+  /** JSON body (default `{}`). */
   body?: unknown;
+  /** A raw body instead (cut-short JSON, an HTML page), sent with `contentType`. */
+  raw?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Never answer (until the app gives up: its deadline aborts the request). */
+  hang?: boolean;
 }
 
 /** Decide, per request, to answer with a failure instead of the engine. */
 export type FailureRule = (method: string, url: URL) => Injected | undefined;
+/** Decide, per request, to replace the engine's answer after it handled the request (a write that commits, then answers 500). */
+export type AfterRule = (
+  method: string,
+  url: URL,
+  answer: { status: number; body: unknown },
+) => Injected | undefined;
 
 export interface TestFhir {
   engine: SandboxFhirServer;
   /** Every request the app made, in order, as "METHOD path?query". */
   requests: string[];
   failWhen(rule: FailureRule): void;
+  afterWhen(rule: AfterRule): void;
   clearFailures(): void;
   close(): void;
+}
+
+function injectedResponse(i: Injected): Response | Promise<Response> {
+  if (i.hang) return new Promise<Response>(() => undefined);
+  if (i.raw !== undefined)
+    return new HttpResponse(i.raw, {
+      status: i.status,
+      headers: { 'Content-Type': i.contentType ?? 'application/fhir+json', ...i.headers },
+    });
+  return HttpResponse.json(i.body ?? {}, { status: i.status, headers: i.headers ?? {} });
 }
 
 export async function startTestFhir(resources: FhirResource[]): Promise<TestFhir> {
@@ -41,6 +65,7 @@ export async function startTestFhir(resources: FhirResource[]): Promise<TestFhir
     await engine.load(r as unknown as Parameters<SandboxFhirServer['load']>[0]);
   const requests: string[] = [];
   let rules: FailureRule[] = [];
+  let afterRules: AfterRule[] = [];
 
   const server = setupServer(
     http.all(`${TEST_FHIR_BASE}/*`, async ({ request }) => {
@@ -50,7 +75,7 @@ export async function startTestFhir(resources: FhirResource[]): Promise<TestFhir
       );
       for (const rule of rules) {
         const injected = rule(request.method, url);
-        if (injected) return HttpResponse.json(injected.body ?? {}, { status: injected.status });
+        if (injected) return injectedResponse(injected);
       }
       const text = await request.text();
       const req: FhirHttpRequest = {
@@ -61,6 +86,10 @@ export async function startTestFhir(resources: FhirResource[]): Promise<TestFhir
         body: text ? (JSON.parse(text) as unknown) : undefined,
       };
       const res = await engine.handle(req, undefined);
+      for (const rule of afterRules) {
+        const injected = rule(request.method, url, { status: res.status, body: res.body });
+        if (injected) return injectedResponse(injected);
+      }
       return new HttpResponse(res.body === undefined ? null : JSON.stringify(res.body), {
         status: res.status,
         headers: { 'Content-Type': 'application/fhir+json', ...res.headers },
@@ -72,8 +101,10 @@ export async function startTestFhir(resources: FhirResource[]): Promise<TestFhir
     engine,
     requests,
     failWhen: (rule) => rules.push(rule),
+    afterWhen: (rule) => afterRules.push(rule),
     clearFailures: () => {
       rules = [];
+      afterRules = [];
     },
     close: () => server.close(),
   };

@@ -40,7 +40,8 @@ export function PeerPlanSection({ patientId }: { patientId: string }) {
     if (d) saveDraft(session, d);
   };
 
-  if (summary.isPending)
+  // The plan is composed from the whole chart: not from a part of it while the rest loads.
+  if (summary.isPending || (summary.isSuccess && summary.data.pending.length > 0))
     return (
       <section aria-labelledby="peer-support-h">
         <h3 id="peer-support-h">Peer support</h3>

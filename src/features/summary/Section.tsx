@@ -3,11 +3,14 @@ import { describeFhirError } from '../../fhir/errors';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import type { PatientSummary } from '../../domain/summary-types';
 import { ErrorBoundary } from '../../ui/ErrorBoundary';
-import { sectionMissing } from './missing';
-import { moduleFailures, PART_WORDS, type SectionId } from './view';
+import type { RecordPart } from '../../domain/types';
+import { SECTION_QUALIFIERS, sectionMissing } from './missing';
+import { moduleFailures, PART_WORDS, SECTION_PARTS, type SectionId } from './view';
 
 /** Reloads the summary (every section's data); the panel provides it. */
 export const SummaryRetryContext = createContext<(() => void) | undefined>(undefined);
+/** Parts of the record still loading; the panel provides it. */
+export const SummaryPendingContext = createContext<readonly RecordPart[]>([]);
 
 /**
  * One section of the summary with its own heading and its own partial-data
@@ -28,6 +31,9 @@ export function Section({
 }) {
   const id = useId();
   const retry = useContext(SummaryRetryContext);
+  const pending = useContext(SummaryPendingContext);
+  const waiting = SECTION_PARTS[section].some((p) => pending.includes(p));
+  const qualifiersWaiting = SECTION_QUALIFIERS[section].filter((p) => pending.includes(p));
   const { failed, notes } = loaded ? sectionMissing(section, loaded) : { failed: [], notes: [] };
   const broken = summary ? moduleFailures(summary, section) : [];
   // The headline still shows what it can; a detail section without its data shows only the failure.
@@ -35,7 +41,7 @@ export function Section({
   return (
     <section className={`summary-section summary-section--${section}`} aria-labelledby={id}>
       <h3 id={id}>{title}</h3>
-      {!loaded ? (
+      {!loaded || waiting ? (
         <p role="status" className="summary-section__loading">
           Loading…
         </p>
@@ -65,6 +71,12 @@ export function Section({
                 <p>Reload the app to try again.</p>
               )}
             </div>
+          )}
+          {qualifiersWaiting.length > 0 && (
+            <p role="note" className="summary-section__partial">
+              The {qualifiersWaiting.map((p) => PART_WORDS[p]).join(' and ')} are still loading;
+              this section may change when they arrive.
+            </p>
           )}
           {notes.map((n) => (
             <p key={n} role="note" className="summary-section__partial">

@@ -1,8 +1,9 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Patient } from 'fhir/r4';
 import { dayOf } from '../../domain/dates';
 import { deriveAll } from '../../domain/derive';
 import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientRecord, RecordPart } from '../../domain/types';
 import { loadPatientRecord, type LoadedRecord } from '../../fhir/patientRecord';
 import { readResource } from '../../fhir/read';
 import type { Transport } from '../../fhir/transport';
@@ -11,7 +12,12 @@ import { useSession } from '../session/SessionContext';
 export interface PatientSummaryData {
   loaded: LoadedRecord;
   summary: PatientSummary;
+  /** Parts still loading: the sections that need them say "Loading…"; the rest show. */
+  pending: RecordPart[];
 }
+
+/** Arrivals within this many ms are shown together (one derivation, one render). */
+const PROGRESS_COALESCE_MS = 50;
 
 /** The query key every screen uses for one patient's chart, so it is read once. */
 export const patientSummaryKey = (patientId: string) => ['patient-summary', patientId] as const;
@@ -35,11 +41,30 @@ export function usePatient(patientId: string) {
  */
 export function usePatientSummary(patientId: string) {
   const { send } = useSession();
+  const queryClient = useQueryClient();
+  const key = patientSummaryKey(patientId);
   return useQuery({
-    queryKey: patientSummaryKey(patientId),
+    queryKey: key,
     queryFn: async (): Promise<PatientSummaryData> => {
-      const loaded = await loadPatientRecord(send, patientId, new Date());
-      return { loaded, summary: deriveAll(loaded.record, dayOf(new Date())) };
+      const derive = (loaded: LoadedRecord, pending: RecordPart[]): PatientSummaryData => ({
+        loaded,
+        summary: deriveAll(loaded.record as PatientRecord, dayOf(new Date())),
+        pending,
+      });
+      // What has arrived is shown while a slow search is still out.
+      let latest: { loaded: LoadedRecord; pending: RecordPart[] } | undefined;
+      let scheduled: ReturnType<typeof setTimeout> | undefined;
+      const loaded = await loadPatientRecord(send, patientId, new Date(), (partial, pending) => {
+        latest = { loaded: partial, pending };
+        scheduled ??= setTimeout(() => {
+          scheduled = undefined;
+          if (latest && latest.pending.length)
+            queryClient.setQueryData(key, derive(latest.loaded, latest.pending));
+        }, PROGRESS_COALESCE_MS);
+      });
+      if (scheduled) clearTimeout(scheduled);
+      latest = undefined;
+      return derive(loaded, []);
     },
   });
 }

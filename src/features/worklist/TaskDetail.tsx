@@ -12,6 +12,7 @@ import {
 } from '../../domain/tasks';
 import type { WorklistRow } from '../../domain/worklist';
 import { describeFhirError, FhirError } from '../../fhir/errors';
+import { outcomeUnknown } from '../../fhir/taskWriteGuard';
 import type { WorklistUser } from '../../fhir/worklist';
 import { ErrorBoundary } from '../../ui/ErrorBoundary';
 import { formatName } from '../../ui/PatientBanner';
@@ -53,7 +54,12 @@ export function TaskDetail({
     mutation.mutate(input, {
       onSuccess: (result) => {
         setDrafts((d) => ({ ...d, [input.kind]: {} }));
-        setSaved(savedWords(result.resource));
+        setSaved(
+          savedWords(result.resource) +
+            (result.recovered
+              ? ' (The EHR’s answer was lost; the app read the follow-up back and found your change saved, once.)'
+              : ''),
+        );
       },
     });
   };
@@ -163,6 +169,9 @@ export function TaskDetail({
       ) : error ? (
         <p role="alert" className="worklist-error">
           Not saved. {error instanceof FhirError ? describeFhirError(error) : 'Try again.'}
+          {error instanceof FhirError && outcomeUnknown(error)
+            ? ' If the EHR did save it, saving again is still safe: the same words are never stored twice.'
+            : ''}
         </p>
       ) : null}
     </section>

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CarePlan, Task } from 'fhir/r4';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { dayOf } from '../../domain/dates';
 import { applyTaskAction, type TaskActionInput, type TaskRefusal } from '../../domain/tasks';
 import { buildWorklist, type WorklistRow } from '../../domain/worklist';
@@ -10,10 +10,10 @@ import {
   loadWorklist,
   readCarePlan,
   readTask,
-  saveTask,
   type WorklistData,
   type WorklistUser,
 } from '../../fhir/worklist';
+import { ChangedByOthers, saveTaskOnce } from '../../fhir/taskWriteGuard';
 import { logEvent } from '../../log';
 import { useSession } from '../session/SessionContext';
 
@@ -95,6 +95,15 @@ export function useTaskAction(row: WorklistRow, user: WorklistUser) {
   const queryClient = useQueryClient();
   const [conflict, setConflict] = useState<Conflict | undefined>();
   const key = worklistKey(session.fhirUser);
+  // One client-generated id per set of words, kept until they are saved: a retry
+  // after a lost answer carries the same id, so it is recognised, never stored twice.
+  const writeIds = useRef(new Map<string, string>());
+  const writeIdFor = (input: TaskActionInput) => {
+    const k = JSON.stringify(input);
+    let id = writeIds.current.get(k);
+    if (!id) writeIds.current.set(k, (id = crypto.randomUUID()));
+    return id;
+  };
 
   const replaceInCache = (task: Task, etag: string | undefined) =>
     queryClient.setQueryData<WorklistData>(key, (old) =>
@@ -122,9 +131,25 @@ export function useTaskAction(row: WorklistRow, user: WorklistUser) {
       });
       if (!result.ok) throw new RefusedError(result.refusal);
       try {
-        return await saveTask(send, { ...result.task, id: task.id as string }, etag);
+        const { saved, recovered } = await saveTaskOnce(
+          send,
+          { ...task, id: task.id as string },
+          result.task,
+          etag,
+          writeIdFor(input),
+        );
+        writeIds.current.delete(JSON.stringify(input));
+        if (recovered) logEvent('worklist.task.recognised-own-write');
+        return { ...saved, recovered };
       } catch (e) {
-        if (e instanceof FhirError && e.kind === 'conflict') {
+        if (e instanceof ChangedByOthers) {
+          logEvent('worklist.task.conflict');
+          setConflict({
+            current: e.current.resource,
+            changes: describeChanges(task, e.current.resource),
+          });
+          replaceInCache(e.current.resource, e.current.etag);
+        } else if (e instanceof FhirError && e.kind === 'conflict') {
           logEvent('worklist.task.conflict');
           const current = await readTask(send, task.id as string);
           setConflict({
