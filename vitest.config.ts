@@ -24,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'dom',
           environment: 'jsdom',
-          include: ['src/**/*.test.tsx'],
+          include: ['src/**/*.test.tsx', 'test/faults/**/*.test.tsx'],
           setupFiles: ['test/setup-dom.ts'],
         },
       },

@@ -99,7 +99,7 @@ export function loadStatusOf(
   const loaded = result.resources.length;
   return {
     state: 'truncated',
-    reason: `Only ${loaded} were loaded${result.total !== undefined ? ` of ${result.total}` : ''}: ${why}.`,
+    reason: `Only ${loaded} loaded${result.total !== undefined ? ` of ${result.total}` : ''}: ${why}.`,
     loaded,
     ...(result.total !== undefined ? { total: result.total } : {}),
     newestFirst: result.newestFirst === true,

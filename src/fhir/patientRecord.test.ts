@@ -96,7 +96,7 @@ describe('loadPatientRecord', () => {
     const loaded = await loadPatientRecord(send, 'p1');
     expect(loaded.record.loadStatus?.observations).toEqual({
       state: 'truncated',
-      reason: 'Only 50 were loaded of 120: the app stops after a set number of pages.',
+      reason: 'Only 50 loaded of 120: the app stops after a set number of pages.',
       loaded: 50,
       total: 120,
       newestFirst: true,

@@ -4,13 +4,17 @@ import { dateText, mrn, personName } from './safeFields';
 /** Shown when the EHR asks for it (`need_patient_banner`): who this screen is about. */
 export function PatientBanner({ patient }: { patient: Patient }) {
   const id = findMrn(patient.identifier);
+  const unreadableIds = patient.identifier !== undefined && !Array.isArray(patient.identifier);
   return (
     <section className="patient-banner" aria-label="Patient">
       <h1 className="patient-banner__name">{formatName(patient.name)}</h1>
       <dl className="patient-banner__facts">
         <div>
           <dt>Date of birth</dt>
-          <dd>{dateText(patient.birthDate) ?? 'Not recorded'}</dd>
+          <dd>
+            {dateText(patient.birthDate) ??
+              (patient.birthDate === undefined ? 'Not recorded' : 'Could not be read')}
+          </dd>
         </div>
         <div>
           <dt>Sex</dt>
@@ -18,7 +22,7 @@ export function PatientBanner({ patient }: { patient: Patient }) {
         </div>
         <div>
           <dt>MRN</dt>
-          <dd>{id ?? 'Not recorded'}</dd>
+          <dd>{id ?? (unreadableIds ? 'Could not be read' : 'Not recorded')}</dd>
         </div>
       </dl>
     </section>

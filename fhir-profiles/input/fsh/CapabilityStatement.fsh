@@ -39,8 +39,10 @@ Description: "The interactions and search parameters the peer recovery SMART app
 * rest.interaction[1].documentation = "Fallback when the server has no transaction: dependency-ordered batches of the same conditional creates (CareTeam, CarePlan, Tasks, Provenance)."
 
 * rest.resource[+].type = #Patient
-* rest.resource[=].documentation = "The patient in launch context."
-* rest.resource[=] insert Interaction(read, [[Read the patient in context (banner, age).]])
+* rest.resource[=].documentation = "The patient in launch context; the people of a peer's worklist, with only the elements it shows."
+* rest.resource[=] insert Interaction(read, [[Read the patient in context (banner).]])
+* rest.resource[=] insert Interaction(search-type, [[Patient?_id=a,b,c&_elements=name,telecom,communication (peer worklist: minimum necessary).]])
+* rest.resource[=] insert SearchParam(_id, Resource-id, token, [[The people the worklist's Tasks are for.]])
 
 * rest.resource[+].type = #MedicationRequest
 * rest.resource[=].documentation = "Opioid, MOUD, benzodiazepine and naloxone orders."
@@ -84,15 +86,15 @@ Description: "The interactions and search parameters the peer recovery SMART app
 * rest.resource[=].conditionalCreate = true
 * rest.resource[=].versioning = #versioned-update
 * rest.resource[=] insert Interaction(read, [[Re-read a Task before an update.]])
-* rest.resource[=] insert Interaction(search-type, [[Task?patient= (chart) and Task?code=peer-task-code&status=...&_include=Task:patient (peer worklist).]])
-* rest.resource[=] insert Interaction(create, [[Conditional create (If-None-Exist: identifier=system|value), inside the transaction.]])
-* rest.resource[=] insert Interaction(update, [[Status changes and outcomes, with If-Match.]])
-* rest.resource[=].searchInclude[0] = "Task:patient"
+* rest.resource[=] insert Interaction(search-type, [[Task?patient= (chart, and just before a write: open follow-ups) and Task?code=peer-task-code&status=... (peer worklist).]])
+* rest.resource[=] insert Interaction(create, [[Conditional create inside the transaction. Where the server advertises conditional create, If-None-Exist is the business key (patient=&status=open statuses&_tag=followup-reason|code: one open follow-up per reason); otherwise identifier=system|value.]])
+* rest.resource[=] insert Interaction(update, [[Status changes and outcomes, with If-Match; each carries a client-generated write id (extension) so a retry after a lost answer is recognised.]])
 * rest.resource[=] insert SearchParam(patient, Task-patient, reference, [[The patient in context.]])
 * rest.resource[=] insert SearchParam(owner, Task-owner, reference, [[A peer's own Tasks.]])
 * rest.resource[=] insert SearchParam(code, Task-code, token, [[Peer follow-up Tasks (peer-task-code) for the worklist.]])
 * rest.resource[=] insert SearchParam(status, Task-status, token, [[Open statuses for the worklist.]])
 * rest.resource[=] insert SearchParam(identifier, Task-identifier, token, [[Conditional create.]])
+* rest.resource[=] insert SearchParam(_tag, Resource-tag, token, [[The follow-up reason, for the business-key conditional create.]])
 
 * rest.resource[+].type = #CarePlan
 * rest.resource[=].documentation = "The peer support CarePlan."
@@ -100,12 +102,13 @@ Description: "The interactions and search parameters the peer recovery SMART app
 * rest.resource[=].conditionalCreate = true
 * rest.resource[=].versioning = #versioned-update
 * rest.resource[=] insert Interaction(read, [[Re-read the plan before an update.]])
-* rest.resource[=] insert Interaction(search-type, [[CarePlan?patient=&status=active]])
-* rest.resource[=] insert Interaction(create, [[Conditional create (If-None-Exist: identifier=system|value), inside the transaction.]])
+* rest.resource[=] insert Interaction(search-type, [[CarePlan?patient=&status=active (also just before a write)]])
+* rest.resource[=] insert Interaction(create, [[Conditional create inside the transaction. Where the server advertises conditional create, If-None-Exist is the business key (patient=&status=active&category=peer-recovery-support: one active peer-support plan per patient); otherwise identifier=system|value.]])
 * rest.resource[=] insert Interaction(update, [[Plan changes, with If-Match.]])
 * rest.resource[=] insert SearchParam(patient, clinical-patient, reference, [[The patient in context.]])
 * rest.resource[=] insert SearchParam(status, CarePlan-status, token, [[active]])
 * rest.resource[=] insert SearchParam(identifier, clinical-identifier, token, [[Conditional create.]])
+* rest.resource[=] insert SearchParam(category, CarePlan-category, token, [[The business key of the conditional create.]])
 
 * rest.resource[+].type = #CareTeam
 * rest.resource[=].documentation = "The care team the plan names."

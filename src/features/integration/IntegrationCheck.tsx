@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { businessKeyMode, describeBusinessKeyMode } from '../../fhir/planWriteGuard';
 import { useMemo } from 'react';
 import { probeRequest, type ProbeOutcome } from '../../fhir/capabilities';
 import { useSession } from '../session/SessionContext';
@@ -212,6 +213,15 @@ export function IntegrationCheck() {
             </li>
           ))}
         </ul>
+      )}
+
+      <h2>One plan per patient, one open follow-up per reason</h2>
+      {caps.isPending ? (
+        <p aria-busy="true">Reading the server's CapabilityStatement…</p>
+      ) : (
+        <p data-business-keys={businessKeyMode(caps.data)}>
+          {describeBusinessKeyMode(businessKeyMode(caps.data))}
+        </p>
       )}
 
       <h2 id="integration-scopes">Scopes: requested and granted</h2>

@@ -12,6 +12,7 @@ import { WORKLIST_STATUSES } from '../../domain/worklist';
 import type { ServerCapabilities } from '../../fhir/capabilities';
 import { HISTORY_YEARS, MEDICATION_REQUEST_STATUSES } from '../../fhir/patientRecord';
 import { parseFhirUser } from '../../fhir/worklist';
+import { WORKLIST_PATIENT_ELEMENTS } from '../../fhir/worklistMinimum';
 import { isGranted } from '../../smart/scopes';
 
 const NEEDS = clientStatement as unknown as CapabilityStatement;
@@ -50,7 +51,7 @@ const ADAPTATION: Record<string, string> = {
     'Peer support plans are written as dependency-ordered batches of conditional creates instead: not all-or-nothing, but Retry completes a partial write without duplicates.',
   'include:MedicationRequest:medication':
     'Medications the orders reference are read one by one in a second round (Medication/{id}, in parallel).',
-  'include:Task:patient':
+  'search-type:Patient':
     'The worklist cannot show whose follow-up each Task is: it shows “Name not available” and says for how many.',
   'search-type:Observation': 'Drug tests cannot be shown; the rest of the summary still shows.',
   'search-type:MedicationRequest':
@@ -174,6 +175,14 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
   const ge = `ge${since.toISOString().slice(0, 10)}`;
 
   switch (type) {
+    case 'Patient':
+      // The worklist's search for its people, with only the elements it shows.
+      return p
+        ? search(
+            `_id=${p}&_elements=${WORKLIST_PATIENT_ELEMENTS.join(',')}`,
+            `_id={patient}&_elements=${WORKLIST_PATIENT_ELEMENTS.join(',')}`,
+          )
+        : { notTried: 'Not tried: the worklist searches people only by the ids its Tasks name.' };
     case 'PractitionerRole':
       return search(
         `role=${encodeURIComponent('http://nucc.org/provider-taxonomy|175T00000X')}`,

@@ -22,12 +22,19 @@ import {
   type PeerPlanDraft,
 } from '../../domain/peerPlan';
 import { describeFhirError, FhirError } from '../../fhir/errors';
+import {
+  businessKeyMode,
+  duplicateReasons,
+  otherPlanFacts,
+  withBusinessKeys,
+} from '../../fhir/planWriteGuard';
 import { etagOf } from '../../fhir/read';
 import { isGranted } from '../../smart/scopes';
 import { useSession } from '../session/SessionContext';
 import { patientSummaryKey } from '../summary/usePatientSummary';
 import { clearDraft } from './draftStore';
 import { useCapabilities, usePeerChoices } from './usePeerPlanData';
+import { writtenMessage } from './writeMessage';
 import { writePeerPlan } from './writePlan';
 
 const REASONS = (reasonCs.concept as { code: string; display: string }[]).map((c) => ({
@@ -82,6 +89,7 @@ export function PeerPlanComposer(props: ComposerProps) {
   const peers = usePeerChoices(draft.patientId, true);
   const caps = useCapabilities(true);
   const useTransaction = caps.data ? caps.data.transaction || !caps.data.batch : true;
+  const keyMode = businessKeyMode(caps.data);
   const defaultDue = fromDay(props.asOfDay + 7);
 
   const user: Reference | undefined = /^(Practitioner|PractitionerRole)\/[^/]+$/.test(
@@ -106,7 +114,11 @@ export function PeerPlanComposer(props: ComposerProps) {
 
   const preview = useMemo(() => {
     if (step !== 'preview') return undefined;
-    const planned = planWrite(buildContext(new Date()));
+    const ctx = buildContext(new Date());
+    const planned =
+      keyMode === 'conditional-create'
+        ? withBusinessKeys(planWrite(ctx), ctx.draft.patientId)
+        : planWrite(ctx);
     const bundles = useTransaction
       ? [transactionBundle(planned)]
       : batchSteps(planned).map((s) => batchBundle(s, new Map()));
@@ -116,14 +128,17 @@ export function PeerPlanComposer(props: ComposerProps) {
     return { planned, bundles, missing };
     // buildContext reads the props and draft listed here
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [step, draft, existingPlan, useTransaction, session.grantedScopes]);
+  }, [step, draft, existingPlan, useTransaction, keyMode, session.grantedScopes]);
 
   const update = (patch: Partial<PeerPlanDraft>) => setDraft({ ...draft, ...patch });
   const updateTask = (i: number, patch: Partial<DraftTask>) =>
     update({ tasks: draft.tasks.map((t, j) => (j === i ? { ...t, ...patch } : t)) });
 
   const toPreview = () => {
-    const found = draftProblems(draft, { addingToPlan: Boolean(existingPlan) });
+    const found = [
+      ...draftProblems(draft, { addingToPlan: Boolean(existingPlan) }),
+      ...duplicateReasons(draft),
+    ];
     if (!user)
       found.push('The app does not know who you are (no fhirUser), so it cannot sign the plan.');
     setProblems(found);
@@ -136,13 +151,11 @@ export function PeerPlanComposer(props: ComposerProps) {
     inFlight.current = true;
     setWrite({ kind: 'writing' });
     try {
-      const result = await writePeerPlan(send, buildContext(new Date()), useTransaction);
+      const result = await writePeerPlan(send, buildContext(new Date()), useTransaction, keyMode);
       clearDraft(session, draft.patientId);
+      const other = await otherPlanFacts(send, result.guard);
       await queryClient.invalidateQueries({ queryKey: patientSummaryKey(draft.patientId) });
-      const n = draft.tasks.length;
-      props.onWritten(
-        `${result.write.mode === 'new-plan' ? 'Peer support plan written' : 'Follow-ups added to the peer support plan'}: ${n} follow-up${n === 1 ? '' : 's'} for ${draft.peer?.display ?? 'the peer'}.${result.merged ? ' The plan had been changed by someone else; your additions were merged into their version.' : ''}`,
-      );
+      props.onWritten(writtenMessage(result, draft, new Date(), other));
     } catch (e) {
       setWrite({
         kind: 'failed',

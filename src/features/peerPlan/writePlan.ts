@@ -9,6 +9,14 @@ import {
   type PlannedWrite,
 } from '../../domain/peerPlan';
 import { FhirError } from '../../fhir/errors';
+import {
+  guardWrite,
+  matchedCreates,
+  reportMatches,
+  withBusinessKeys,
+  type BusinessKeyMode,
+  type GuardReport,
+} from '../../fhir/planWriteGuard';
 import { readResource } from '../../fhir/read';
 import type { Transport } from '../../fhir/transport';
 import { firstBatchFailure, postBundle } from '../../fhir/write';
@@ -20,6 +28,12 @@ export interface WriteResult {
   written: Map<string, string>;
   /** The plan was changed by someone else and was re-read and merged. */
   merged: boolean;
+  /** What the business keys found (another clinician's plan, follow-ups already open). */
+  guard: GuardReport;
+  /** Nothing was left to write: everything in the draft was already there. */
+  nothingWritten?: boolean;
+  /** Follow-ups the server created (not matched to open ones at write time). */
+  addedTasks: number;
 }
 
 /** How many times a 412 on the existing plan is answered by reload + merge before giving up. */
@@ -36,21 +50,45 @@ export async function writePeerPlan(
   send: Transport,
   ctx: BuildContext,
   useTransaction: boolean,
+  keyMode: BusinessKeyMode = 're-read',
 ): Promise<WriteResult> {
-  let current = ctx;
+  // One active plan, one open follow-up per reason: re-read just before writing (planWriteGuard.ts).
+  const guarded = await guardWrite(send, ctx, keyMode);
+  let current = guarded.ctx;
   let merged = false;
   for (let attempt = 0; ; attempt++) {
-    const write = planWrite(current);
+    const planned = planWrite(current);
+    if (!planned.entries.some((e) => e.resource.resourceType !== 'Provenance')) {
+      return {
+        write: planned,
+        written: new Map(),
+        merged,
+        guard: guarded.report,
+        nothingWritten: true,
+        addedTasks: 0,
+      };
+    }
+    const write =
+      keyMode === 'conditional-create' ? withBusinessKeys(planned, ctx.draft.patientId) : planned;
     try {
+      const matched: string[] = [];
       const written = useTransaction
-        ? await sendTransaction(send, write)
-        : await sendBatches(send, write);
+        ? await sendTransaction(send, write, matched)
+        : await sendBatches(send, write, matched);
       logEvent('peer-plan.written', {
         entries: write.entries.length,
         transaction: useTransaction ? 1 : 0,
         merged: merged ? 1 : 0,
       });
-      return { write, written, merged };
+      return {
+        write,
+        written,
+        merged,
+        guard: reportMatches(guarded.report, write, matched, written),
+        addedTasks: write.entries.filter(
+          (e) => e.resource.resourceType === 'Task' && !matched.includes(e.fullUrl),
+        ).length,
+      };
     } catch (e) {
       const existing = current.existing;
       if (e instanceof FhirError && e.kind === 'conflict' && existing && attempt < MAX_MERGES) {
@@ -69,23 +107,33 @@ export async function writePeerPlan(
   }
 }
 
-async function sendTransaction(send: Transport, write: PlannedWrite): Promise<Map<string, string>> {
+async function sendTransaction(
+  send: Transport,
+  write: PlannedWrite,
+  matched: string[],
+): Promise<Map<string, string>> {
   const response = await postBundle(send, transactionBundle(write));
   // A transaction is all or nothing, but check what came back rather than assume.
   const failure = firstBatchFailure(response);
   if (failure) throw failure;
+  matched.push(...matchedCreates(write.entries, response));
   return collect(
     write.entries.map((e) => e.fullUrl),
     response,
   );
 }
 
-async function sendBatches(send: Transport, write: PlannedWrite): Promise<Map<string, string>> {
+async function sendBatches(
+  send: Transport,
+  write: PlannedWrite,
+  matched: string[],
+): Promise<Map<string, string>> {
   const written = new Map<string, string>();
   for (const step of batchSteps(write)) {
     const response = await postBundle(send, batchBundle(step, written));
     const failure = firstBatchFailure(response);
     if (failure) throw failure;
+    matched.push(...matchedCreates(step, response));
     for (const [k, v] of collect(
       step.map((e) => e.fullUrl),
       response,

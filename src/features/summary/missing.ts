@@ -63,7 +63,8 @@ export function sectionMissing(section: SectionId, loaded: LoadedRecord): Sectio
     const s = status(loaded, part);
     const effect = QUALIFIER_EFFECT[part] ?? 'statements that depend on them may be incomplete';
     const words = PART_WORDS[part];
-    if (s.state === 'failed') notes.push(`${capital(words)} could not be loaded, so ${effect}.`);
+    if (s.state === 'failed')
+      notes.push(`${capital(words)} could not be loaded, so ${effect}. ${s.reason}`);
     else if (s.state === 'truncated') notes.push(`${truncationWords(part, s)} So ${effect}.`);
   }
   return { failed, notes };
