@@ -45,6 +45,8 @@ export type LoadStatus =
       /** What was loaded is the newest (the search came newest first), back to `oldestLoaded`. */
       newestFirst?: boolean;
       oldestLoaded?: string;
+      /** Why the search stopped: its page limit, a next link going in a circle, or one leaving the server. */
+      stoppedBy?: 'page-limit' | 'loop' | 'off-server';
     }
   /** Nothing of this part could be read. */
   | { state: 'failed'; reason: string };

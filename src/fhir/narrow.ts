@@ -103,6 +103,7 @@ export function loadStatusOf(
     loaded,
     ...(result.total !== undefined ? { total: result.total } : {}),
     newestFirst: result.newestFirst === true,
+    ...(result.truncatedBy ? { stoppedBy: result.truncatedBy } : {}),
     ...(result.oldestLoaded ? { oldestLoaded: result.oldestLoaded.slice(0, 10) } : {}),
   };
 }

@@ -100,6 +100,7 @@ describe('loadPatientRecord', () => {
       loaded: 50,
       total: 120,
       newestFirst: true,
+      stoppedBy: 'page-limit',
       oldestLoaded: '2026-02-19', // page 50: day 100 − 50 of 2026,
     });
     expect(loaded.record.loadStatus?.encounters).toEqual({ state: 'complete' });

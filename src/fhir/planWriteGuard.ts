@@ -207,7 +207,8 @@ export async function authorName(
     if (ref?.startsWith('Practitioner/')) {
       const p = await readResource<Practitioner>(send, 'Practitioner', ref.slice(13));
       const n = Array.isArray(p.resource.name) ? p.resource.name[0] : undefined;
-      const text = n?.text ?? [...(n?.given ?? []), n?.family].filter(Boolean).join(' ');
+      const text =
+        n?.text ?? [...(n?.prefix ?? []), ...(n?.given ?? []), n?.family].filter(Boolean).join(' ');
       return text || undefined;
     }
   } catch {

@@ -30,7 +30,7 @@ export interface Observed {
   lost: boolean;
   /** A request or token went off the server, or the browser kept data it does not show. */
   leaked: boolean;
-  /** The screen stated something the data does not support, or hid a gap. */
+  /** The screen stated something the data does not support, hid a gap, or became unusable (a page 100,000 px wide). */
   misread: boolean;
 }
 

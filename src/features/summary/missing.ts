@@ -30,10 +30,21 @@ const status = (loaded: LoadedRecord, part: RecordPart): LoadStatus =>
   loaded.record.loadStatus?.[part] ?? { state: 'complete' };
 
 /** "Only the newest 50 lab results (urine drug tests) were loaded (of 120), back to 19 Feb 2026; older ones are left out." */
+const STOPPED_WORDS = {
+  'page-limit': '',
+  loop: ' The EHR’s link to the next page went in a circle.',
+  'off-server':
+    ' The EHR’s link to the next page pointed outside it and was not followed (the session’s access stays with the EHR).',
+} as const;
+
 export function truncationWords(
   part: RecordPart,
   s: Extract<LoadStatus, { state: 'truncated' }>,
 ): string {
+  return truncationCore(part, s) + (s.stoppedBy ? STOPPED_WORDS[s.stoppedBy] : '');
+}
+
+function truncationCore(part: RecordPart, s: Extract<LoadStatus, { state: 'truncated' }>): string {
   const what = PART_WORDS[part];
   const of = s.total !== undefined ? ` (of ${s.total})` : '';
   const n = s.loaded !== undefined ? `${s.loaded} ` : '';
