@@ -197,7 +197,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
       res.setHeader(
         'Access-Control-Expose-Headers',
-        'ETag, Location, Last-Modified, Content-Location, WWW-Authenticate',
+        'ETag, Location, Last-Modified, Content-Location, WWW-Authenticate, Retry-After',
       );
       res.setHeader('Access-Control-Max-Age', '600');
     }

@@ -1,0 +1,52 @@
+import type { Patient, Task } from 'fhir/r4';
+import { describe, expect, it } from 'vitest';
+import { keepShownElements, onlyMineOrUnowned } from './worklistMinimum';
+
+const task = (id: string, owner?: string): { task: Task } => ({
+  task: {
+    resourceType: 'Task',
+    id,
+    status: 'requested',
+    intent: 'order',
+    ...(owner ? { owner: { reference: owner } } : {}),
+  },
+});
+
+describe('worklist minimum necessary', () => {
+  it('keeps the peer’s own (as person or role) and unowned Tasks, drops everyone else’s', () => {
+    const me = [{ reference: 'Practitioner/p1' }, { reference: 'PractitionerRole/r1' }];
+    const { kept, dropped } = onlyMineOrUnowned(
+      [
+        task('mine', 'PractitionerRole/r1'),
+        task('free'),
+        task('theirs', 'Practitioner/p2'),
+        task('abs', 'http://ehr/fhir/Practitioner/p1'),
+      ],
+      me,
+    );
+    expect(kept.map((k) => k.task.id)).toEqual(['mine', 'free', 'abs']);
+    expect(dropped).toBe(1);
+  });
+
+  it('keeps only the elements the worklist shows', () => {
+    const whole: Patient = {
+      resourceType: 'Patient',
+      id: 'x',
+      meta: { versionId: '1' },
+      identifier: [{ value: 'MRN1' }],
+      birthDate: '1980-01-01',
+      name: [{ text: 'Sam Lee' }],
+      telecom: [{ system: 'phone', value: '555' }],
+      communication: [{ language: { text: 'Spanish' } }],
+      generalPractitioner: [{ reference: 'Practitioner/gp' }],
+      address: [{ city: 'X' }],
+    };
+    expect(keepShownElements(whole)).toEqual({
+      resourceType: 'Patient',
+      id: 'x',
+      name: [{ text: 'Sam Lee' }],
+      telecom: [{ system: 'phone', value: '555' }],
+      communication: [{ language: { text: 'Spanish' } }],
+    });
+  });
+});
