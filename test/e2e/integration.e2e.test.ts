@@ -45,7 +45,13 @@ describe('Integration check on a server without transaction and _include', () =>
     expect(await row('Transaction (POST to the base)').textContent()).toContain('Not advertised');
     const include = row('MedicationRequest — _include=MedicationRequest:medication');
     expect(await include.getAttribute('data-verdict')).toBe('missing');
-    expect(await row('Task — _include=Task:patient').getAttribute('data-verdict')).toBe('missing');
+    // The worklist no longer asks for _include=Task:patient (whole records); it searches people with _elements.
+    expect(await row('Task — _include=Task:patient').count()).toBe(0);
+    expect(await row('Patient — search').count()).toBe(1);
+    // One plan per patient: this server advertises conditional create, so the business key is the If-None-Exist.
+    expect(await frame.locator('[data-business-keys]').getAttribute('data-business-keys')).toBe(
+      'conditional-create',
+    );
     for (const label of [
       'Observation — search',
       'MedicationRequest — search',
