@@ -672,16 +672,25 @@ export class SandboxFhirServer {
     return { status: 200, headers: {}, body: bundle };
   }
 
+  /** Sort keys per stored resource (never changed once stored), as a server's index would hold them. */
+  private readonly sortCache = new WeakMap<Resource, Map<string, string>>();
+
   private sortValue(r: Resource, code: string): string {
     if (code === '_lastUpdated') return r.meta?.lastUpdated ?? '';
     if (code === '_id') return r.id ?? '';
-    const expr = globalSchema.types[r.resourceType]?.searchParams?.[code]?.expression;
-    if (!expr) return '';
-    try {
-      return sortKey(evalFhirPath(expr, r)[0]);
-    } catch {
-      return '';
+    let cached = this.sortCache.get(r);
+    if (!cached) this.sortCache.set(r, (cached = new Map()));
+    let key = cached.get(code);
+    if (key === undefined) {
+      const expr = globalSchema.types[r.resourceType]?.searchParams?.[code]?.expression;
+      try {
+        key = expr ? sortKey(evalFhirPath(expr, r)[0]) : '';
+      } catch {
+        key = '';
+      }
+      cached.set(code, key);
     }
+    return key;
   }
 
   private async includes(

@@ -16,8 +16,12 @@ export interface PatientSummaryData {
   pending: RecordPart[];
 }
 
-/** Arrivals within this many ms are shown together (one derivation, one render). */
-const PROGRESS_COALESCE_MS = 50;
+/**
+ * Parts that arrived are shown before the rest once the chart has been
+ * loading this long: a slow search then holds back only its sections, while
+ * an ordinary load renders once (no partial renders competing with it).
+ */
+const SHOW_PARTIAL_AFTER_MS = 1000;
 
 /** The query key every screen uses for one patient's chart, so it is read once. */
 export const patientSummaryKey = (patientId: string) => ['patient-summary', patientId] as const;
@@ -53,17 +57,26 @@ export function usePatientSummary(patientId: string) {
       });
       // What has arrived is shown while a slow search is still out.
       let latest: { loaded: LoadedRecord; pending: RecordPart[] } | undefined;
+      let live = false; // the load has taken long enough to show parts
       let scheduled: ReturnType<typeof setTimeout> | undefined;
+      const show = () => {
+        scheduled = undefined;
+        if (latest?.pending.length)
+          queryClient.setQueryData(key, derive(latest.loaded, latest.pending));
+      };
+      const slow = setTimeout(() => {
+        live = true;
+        show();
+      }, SHOW_PARTIAL_AFTER_MS);
       const loaded = await loadPatientRecord(send, patientId, new Date(), (partial, pending) => {
         latest = { loaded: partial, pending };
-        scheduled ??= setTimeout(() => {
-          scheduled = undefined;
-          if (latest && latest.pending.length)
-            queryClient.setQueryData(key, derive(latest.loaded, latest.pending));
-        }, PROGRESS_COALESCE_MS);
+        // Arrivals close together are shown together (one derivation, one render).
+        if (live) scheduled ??= setTimeout(show, 50);
+      }).finally(() => {
+        clearTimeout(slow);
+        if (scheduled) clearTimeout(scheduled);
+        latest = undefined;
       });
-      if (scheduled) clearTimeout(scheduled);
-      latest = undefined;
       return derive(loaded, []);
     },
   });
