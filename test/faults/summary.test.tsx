@@ -9,7 +9,7 @@ import type { Bundle, BundleEntry, Observation } from 'fhir/r4';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { Ctx, UDS, uds } from '../fixtures/cohort/builders';
 import { buildCohort } from '../fixtures/cohort/index';
-import { startTestFhir, TEST_FHIR_BASE, type TestFhir } from '../msw/fhirServer';
+import { startTestFhir, TEST_FHIR_BASE, type Injected, type TestFhir } from '../msw/fhirServer';
 import { isBlank, manualTimer, regionText, renderChart, stillLoading } from './harness';
 import { faultCase } from './recorder';
 
@@ -64,6 +64,23 @@ const ready = () =>
 const isSearch = (method: string, url: URL, type: string) =>
   method === 'GET' && url.pathname === `/fhir/${type}`;
 const reached = (type: string) => fhir.requests.filter((r) => r.startsWith(`GET /${type}`));
+/** Every search of one type answers `injected` instead of the server. */
+const answerSearch = (type: string, injected: Injected | ((n: number) => Injected | undefined)) => {
+  let n = 0;
+  fhir.failWhen((m, url) =>
+    isSearch(m, url, type)
+      ? typeof injected === 'function'
+        ? injected(n++)
+        : injected
+      : undefined,
+  );
+};
+/** The chart for a patient, rendered and loaded. */
+async function loadedChart(key = 'stable-buprenorphine') {
+  const view = renderChart(key, manualTimer().timer);
+  await ready();
+  return view;
+}
 const SECTIONS = [
   'Engagement at a glance',
   'MOUD coverage',
@@ -118,8 +135,7 @@ describe('misread data', () => {
             }
           : undefined,
       );
-      renderChart('oxycodone-stable-120', manualTimer().timer);
-      await ready();
+      await loadedChart('oxycodone-stable-120');
       const after = SECTIONS.map(regionText);
       o.reached = fhir.requests.filter((r) => r.includes('again'));
       o.sees = regionText('Opioid dose and taper').slice(0, 200);
@@ -160,8 +176,7 @@ describe('misread data', () => {
         const n = Number(url.searchParams.get('fault-page'));
         return n ? page(n) : undefined;
       });
-      renderChart('taper-gradual', manualTimer().timer);
-      await ready();
+      await loadedChart('taper-gradual');
       const tests = regionText('Urine drug tests');
       const head = regionText('Engagement at a glance');
       o.reached = [`GET /Observation… ×${reached('Observation').length}`];
@@ -177,9 +192,8 @@ describe('misread data', () => {
   );
 
   faultCase('condition-search-fails', 'the Condition search answers 500', async (o) => {
-    fhir.failWhen((m, url) => (isSearch(m, url, 'Condition') ? { status: 500 } : undefined));
-    renderChart('stable-buprenorphine', manualTimer().timer);
-    await ready();
+    answerSearch('Condition', { status: 500 });
+    await loadedChart('stable-buprenorphine');
     const said = ['Engagement at a glance', 'MOUD coverage', 'Opioid dose and taper'].map((s) =>
       /Conditions could not be loaded/.test(regionText(s)),
     );
@@ -192,21 +206,14 @@ describe('misread data', () => {
     'operation-outcome-with-200',
     'the Condition search answers 200 with an OperationOutcome',
     async (o) => {
-      fhir.failWhen((m, url) =>
-        isSearch(m, url, 'Condition')
-          ? {
-              status: 200,
-              body: {
-                resourceType: 'OperationOutcome',
-                issue: [
-                  { severity: 'error', code: 'too-costly', diagnostics: 'Search not allowed' },
-                ],
-              },
-            }
-          : undefined,
-      );
-      renderChart('stable-buprenorphine', manualTimer().timer);
-      await ready();
+      answerSearch('Condition', {
+        status: 200,
+        body: {
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'error', code: 'too-costly', diagnostics: 'Search not allowed' }],
+        },
+      });
+      await loadedChart('stable-buprenorphine');
       o.sees = regionText('MOUD coverage').match(/Partial: Conditions[^]*?”\./)?.[0] ?? '';
       o.misread = !o.sees.includes('“Search not allowed”');
     },
@@ -216,13 +223,11 @@ describe('misread data', () => {
     'html-labelled-json',
     'the Encounter search answers an HTML page labelled JSON',
     async (o) => {
-      fhir.failWhen((m, url) =>
-        isSearch(m, url, 'Encounter')
-          ? { status: 200, raw: '<!DOCTYPE html><html><body>Please sign in</body></html>' }
-          : undefined,
-      );
-      renderChart('stable-buprenorphine', manualTimer().timer);
-      await ready();
+      answerSearch('Encounter', {
+        status: 200,
+        raw: '<!DOCTYPE html><html><body>Please sign in</body></html>',
+      });
+      await loadedChart('stable-buprenorphine');
       const visits = regionText('Visits');
       o.sees = visits;
       o.reached = reached('Encounter');
@@ -231,16 +236,11 @@ describe('misread data', () => {
   );
 
   faultCase('json-cut-short', 'the Observation answer ends half-way', async (o) => {
-    fhir.failWhen((m, url) =>
-      isSearch(m, url, 'Observation')
-        ? {
-            status: 200,
-            raw: '{"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"reso',
-          }
-        : undefined,
-    );
-    renderChart('stable-buprenorphine', manualTimer().timer);
-    await ready();
+    answerSearch('Observation', {
+      status: 200,
+      raw: '{"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"reso',
+    });
+    await loadedChart('stable-buprenorphine');
     const tests = regionText('Urine drug tests');
     o.sees = tests;
     o.reached = reached('Observation');
@@ -253,9 +253,8 @@ describe('misread data', () => {
     ['medication-search-unauthorised', 403],
   ] as const) {
     faultCase(id, `the MedicationRequest search answers ${status}`, async (o) => {
-      fhir.failWhen((m, url) => (isSearch(m, url, 'MedicationRequest') ? { status } : undefined));
-      renderChart('stable-buprenorphine', manualTimer().timer);
-      await ready();
+      answerSearch('MedicationRequest', { status });
+      await loadedChart('stable-buprenorphine');
       const head = regionText('Engagement at a glance');
       o.sees = head.slice(0, 250);
       o.reached = reached('MedicationRequest');
@@ -276,14 +275,10 @@ describe('waiting: Retry-After, and requests that never answer', () => {
     'retry-after-honoured',
     '503 with Retry-After: 0 on the Observation search, once',
     async (o) => {
-      let n = 0;
-      fhir.failWhen((m, url) =>
-        isSearch(m, url, 'Observation') && n++ === 0
-          ? { status: 503, headers: { 'Retry-After': '0' } }
-          : undefined,
+      answerSearch('Observation', (n) =>
+        n === 0 ? { status: 503, headers: { 'Retry-After': '0' } } : undefined,
       );
-      renderChart('stable-buprenorphine', manualTimer().timer);
-      await ready();
+      await loadedChart('stable-buprenorphine');
       const tests = regionText('Urine drug tests');
       o.sees = tests.slice(0, 150);
       o.reached = reached('Observation');
@@ -295,13 +290,8 @@ describe('waiting: Retry-After, and requests that never answer', () => {
     'retry-after-too-long',
     '429 with Retry-After: 3600 on the Observation search',
     async (o) => {
-      fhir.failWhen((m, url) =>
-        isSearch(m, url, 'Observation')
-          ? { status: 429, headers: { 'Retry-After': '3600' } }
-          : undefined,
-      );
-      renderChart('stable-buprenorphine', manualTimer().timer);
-      await ready();
+      answerSearch('Observation', { status: 429, headers: { 'Retry-After': '3600' } });
+      await loadedChart('stable-buprenorphine');
       const tests = regionText('Urine drug tests');
       o.sees = tests;
       o.reached = reached('Observation');
@@ -315,9 +305,7 @@ describe('waiting: Retry-After, and requests that never answer', () => {
     'the Observation search never answers',
     async (o) => {
       const t = manualTimer();
-      fhir.failWhen((m, url) =>
-        isSearch(m, url, 'Observation') ? { status: 200, hang: true } : undefined,
-      );
+      answerSearch('Observation', { status: 200, hang: true });
       const view = renderChart('stable-buprenorphine', t.timer);
       // While it hangs, what is ready shows: the banner and every section that does not need it.
       try {
@@ -412,8 +400,7 @@ describe('malformed fields cost the field, not the screen', () => {
   ] as const) {
     faultCase(id, fault, async (o) => {
       patientAnswer(patch);
-      const view = renderChart('stable-buprenorphine', manualTimer().timer);
-      await ready();
+      const view = await loadedChart('stable-buprenorphine');
       const banner = await screen
         .findByRole('region', { name: 'Patient' }, WAIT)
         .catch(() => undefined);
