@@ -1,6 +1,6 @@
 import type { Patient, Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { keepShownElements, onlyMineOrUnowned } from './worklistMinimum';
+import { chunkIds, keepShownElements, onlyMineOrUnowned } from './worklistMinimum';
 
 const task = (id: string, owner?: string): { task: Task } => ({
   task: {
@@ -48,5 +48,18 @@ describe('worklist minimum necessary', () => {
       telecom: [{ system: 'phone', value: '555' }],
       communication: [{ language: { text: 'Spanish' } }],
     });
+  });
+});
+
+describe('chunkIds', () => {
+  it('groups ids so each search URL stays short, and keeps every id once', () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `patient-${String(i).padStart(28, '0')}`);
+    const chunks = chunkIds(ids);
+    expect(chunks.flat()).toEqual(ids);
+    for (const c of chunks) expect(c.join(',').length).toBeLessThanOrEqual(3000);
+    expect(chunks.length).toBe(Math.ceil(500 / Math.floor(3000 / 37)));
+    expect(chunkIds(Array.from({ length: 450 }, (_, i) => `p${i}`)).map((c) => c.length)).toEqual([
+      200, 200, 50,
+    ]);
   });
 });

@@ -15,8 +15,32 @@ import { isFhirId } from './url';
 
 /** What the worklist shows of a person: name, how to reach them, their language. */
 export const WORKLIST_PATIENT_ELEMENTS = ['name', 'telecom', 'communication'] as const;
-/** Ids per Patient search: keeps the URL well under common 8 KB limits. */
-export const PATIENT_IDS_PER_SEARCH = 50;
+/** Characters of ids per Patient search: keeps the URL well under common 8 KB limits. */
+export const PATIENT_IDS_CHARS_PER_SEARCH = 3000;
+/** And at most this many people per search (its `_count`). */
+export const PATIENT_IDS_PER_SEARCH = 200;
+
+/** Ids in groups whose joined length fits one URL. */
+export function chunkIds(ids: readonly string[]): string[][] {
+  const out: string[][] = [];
+  let chunk: string[] = [];
+  let chars = 0;
+  for (const id of ids) {
+    if (
+      chunk.length &&
+      (chars + id.length + 1 > PATIENT_IDS_CHARS_PER_SEARCH ||
+        chunk.length >= PATIENT_IDS_PER_SEARCH)
+    ) {
+      out.push(chunk);
+      chunk = [];
+      chars = 0;
+    }
+    chunk.push(id);
+    chars += id.length + 1;
+  }
+  if (chunk.length) out.push(chunk);
+  return out;
+}
 
 /** The Tasks the peer may see: owned by them (person or role) or by no one. */
 export function onlyMineOrUnowned<T extends { task: Task }>(
@@ -64,9 +88,7 @@ export async function loadWorklistPatients(
   ].sort();
   const out: WorklistPatients = { patients: [], unreadable: [], requests: 0 };
   if (ids.length === 0) return out;
-  const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += PATIENT_IDS_PER_SEARCH)
-    chunks.push(ids.slice(i, i + PATIENT_IDS_PER_SEARCH));
+  const chunks = chunkIds(ids);
   const wanted = new Set(ids);
   const results = await Promise.allSettled(
     chunks.map((chunk) =>
