@@ -15,6 +15,15 @@ describe('parseConfig', () => {
     }
   });
 
+  it('takes a request timeout in whole seconds, 5 to 300', () => {
+    const ok = parseConfig({ ...valid, requestTimeoutSeconds: 45 });
+    expect(ok.ok && ok.config.requestTimeoutSeconds).toBe(45);
+    for (const bad of [2, 301, 12.5, '20']) {
+      const r = parseConfig({ ...valid, requestTimeoutSeconds: bad });
+      expect(r.ok ? [] : r.problems).toEqual([expect.stringMatching(/^requestTimeoutSeconds: /)]);
+    }
+  });
+
   it('names each problem with its path', () => {
     const result = parseConfig({ issuers: [{ iss: 'not a url', clientId: '' }] });
     expect(result.ok).toBe(false);

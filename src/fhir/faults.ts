@@ -35,7 +35,10 @@ export function describeFault(error: {
 }): string | undefined {
   switch (error.fault) {
     case undefined:
-      return undefined;
+      // A write is never retried by the app; when the server said how long to wait, say it.
+      return error.retryAfterMs !== undefined
+        ? `The EHR is busy and asked the app to wait ${seconds(error.retryAfterMs)}. Try again after that.`
+        : undefined;
     case 'busy':
       return `The EHR is busy and asked the app to wait ${seconds(error.retryAfterMs ?? 0)}. Try again after that.`;
     default:

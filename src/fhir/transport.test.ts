@@ -190,6 +190,15 @@ describe('Retry-After', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it('a write answered 429 says how long the server asked to wait (writes are never retried by the app)', () => {
+    const e = new FhirError('rate-limited', 'The FHIR server answered 429.', 429, undefined, {
+      retryAfterMs: 30_000,
+    });
+    expect(describeFhirError(e)).toBe(
+      'The EHR is busy and asked the app to wait 30 seconds. Try again after that.',
+    );
+  });
+
   it('an HTTP-date Retry-After counts from now', async () => {
     const { retryAfterOf } = await import('./answers');
     const now = Date.parse('2025-01-01T00:00:00Z');
