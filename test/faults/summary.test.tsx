@@ -436,7 +436,7 @@ describe('malformed fields cost the field, not the screen', () => {
       await ready().catch(() => undefined);
       const shown = SECTIONS.filter((s) => screen.queryByRole('region', { name: s }));
       const failedToDraw = screen.queryAllByText(/could not be shown\./);
-      o.sees = `${shown.length} of 6 sections; ${failedToDraw.length} part(s) said “could not be shown” with Retry`;
+      o.sees = `${shown.length} of 6 sections; said “could not be shown” with Retry: ${failedToDraw.map((el) => (el.textContent ?? '').split(' could not')[0]).join('; ') || 'none'}`;
       o.blank = isBlank(view.container) || shown.length < 6;
       o.hung = stillLoading() > 0;
       // Each part that could not be drawn says so, with Retry.

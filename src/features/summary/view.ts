@@ -3,6 +3,7 @@
  * from the PatientSummary (and the loaded record, for evidence lines). No
  * React here, so each can be tested alone.
  */
+import { conceptText, text } from '../../ui/safeFields';
 import type {
   CodeableConcept,
   Encounter,
@@ -354,8 +355,12 @@ export const TASK_STATUS_WORDS: Record<string, string> = {
   'entered-in-error': 'Entered in error',
 };
 
+/** A concept's words, each field checked (safeFields.ts): a malformed one is skipped, never drawn. */
 export const textOf = (cc: CodeableConcept | undefined): string | undefined =>
-  cc?.text ?? cc?.coding?.find((c) => c.display)?.display ?? cc?.coding?.[0]?.code;
+  conceptText(cc) ??
+  (Array.isArray(cc?.coding)
+    ? text(cc.coding.find((c) => typeof c?.code === 'string')?.code)
+    : undefined);
 
 function dayText(v: string | undefined): DayNumber | undefined {
   if (!v || !/^\d{4}-\d{2}-\d{2}/.test(v)) return undefined;
@@ -379,7 +384,11 @@ export function readPeerTask(
     );
   const outcomeCc = typed('contact-outcome')[0]?.valueCodeableConcept;
   const outcome =
-    outcomeCc?.coding?.find((c) => c.system === codes.outcomeSystem)?.display ?? textOf(outcomeCc);
+    text(
+      (Array.isArray(outcomeCc?.coding) ? outcomeCc.coding : []).find(
+        (c) => c?.system === codes.outcomeSystem,
+      )?.display,
+    ) ?? textOf(outcomeCc);
   const attempts = [
     ...typed('contact-attempt-note').map((o) => o.valueAnnotation),
     ...(Array.isArray(t.note) ? t.note : []),
@@ -392,14 +401,14 @@ export function readPeerTask(
     reference: `Task/${t.id ?? '(no id)'}`,
     reason:
       (Array.isArray(t.reasonCode) ? undefined : textOf(t.reasonCode)) ??
-      t.description ??
+      text(t.description) ??
       'Peer follow-up',
-    description: t.description,
+    description: text(t.description),
     status,
     open: OPEN_TASK_STATUSES.has(status),
     authored: dayText(t.authoredOn),
     due: dayText(t.restriction?.period?.end),
-    owner: t.owner?.display ?? (t.owner ? 'Assigned' : undefined),
+    owner: text(t.owner?.display) ?? (t.owner ? 'Assigned' : undefined),
     outcome,
     lastAttempt: attempts[0],
     statusReason: textOf(t.statusReason),
