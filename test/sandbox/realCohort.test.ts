@@ -31,5 +31,5 @@ describe.skipIf(!hasCohort)('sandbox with the real synthetic cohort', () => {
     } finally {
       await sb.close();
     }
-  });
+  }, 60_000);
 });
