@@ -8,6 +8,7 @@ import {
 } from '../domain/types';
 import { FhirError } from './errors';
 import { readResource, type ReadResult } from './read';
+import { patientParam } from './references';
 import { searchAll, type SearchResult } from './search';
 import type { Transport } from './transport';
 
@@ -51,7 +52,8 @@ export async function loadPatientRecord(
   const since = new Date(today);
   since.setFullYear(since.getFullYear() - HISTORY_YEARS);
   const sinceDate = since.toISOString().slice(0, 10);
-  const patient = { patient: patientId, _count: String(PAGE_SIZE) };
+  // Typed (`Patient/<id>`): some servers match nothing for a bare id.
+  const patient = { ...patientParam(patientId), _count: String(PAGE_SIZE) };
 
   const searches = {
     medicationRequests: searchAll<MedicationRequest>(send, 'MedicationRequest', {

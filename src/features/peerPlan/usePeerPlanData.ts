@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { CareTeam, Practitioner, PractitionerRole } from 'fhir/r4';
 import { NUCC_SYSTEM, PEER_SPECIALIST_CODE, peerChoices } from '../../domain/peerPlan';
 import { readCapabilities } from '../../fhir/capabilities';
+import { patientParam } from '../../fhir/references';
 import { searchAll } from '../../fhir/search';
 import { useSession } from '../session/SessionContext';
 
@@ -17,7 +18,7 @@ export function usePeerChoices(patientId: string, enabled: boolean) {
           role: `${NUCC_SYSTEM}|${PEER_SPECIALIST_CODE}`,
           _include: 'PractitionerRole:practitioner',
         }),
-        searchAll<CareTeam>(send, 'CareTeam', { patient: patientId }),
+        searchAll<CareTeam>(send, 'CareTeam', patientParam(patientId)),
       ]);
       if (roles.status === 'rejected' && teams.status === 'rejected') throw roles.reason;
       const ok = <T>(r: PromiseSettledResult<T>) =>
