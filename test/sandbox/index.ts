@@ -10,6 +10,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import * as cohortModule from '../fixtures/cohort/index';
 import type { Cohort } from '../fixtures/cohort/index';
 import { OIDC_SCOPES, readBody, SandboxAuth, sendHtml, type LaunchContext } from './auth';
+import { behaviour, type Behaviour } from './behaviour';
 import { BASE_RESOURCE_TYPES, SandboxFhirServer, type SandboxRepository } from './fhir';
 import { escapeHtml, page } from './html';
 import { enumerateResourceScopes } from './scopes';
@@ -38,6 +39,11 @@ export interface SandboxOptions {
   defaultPageSize?: number;
   /** Optional smart_style_url to put in token responses. */
   smartStyleUrl?: string;
+  /**
+   * Strict behaviours of real EHRs, one switch each (see ./behaviour.ts);
+   * `STRICT` turns every one on. Default: all off (friendly).
+   */
+  strict?: Partial<Behaviour>;
 }
 
 export interface RequestLogEntry {
@@ -79,6 +85,9 @@ export interface Sandbox {
   launchUrl(launchId: string): string;
   /** The in-memory repository (direct reads/writes bypass auth). */
   repository: SandboxRepository;
+  /** The strict switches in force (live: change them with setBehaviour). */
+  behaviour: Readonly<Behaviour>;
+  setBehaviour(partial: Partial<Behaviour>): void;
   fhir: SandboxFhirServer;
   /** FHIR requests (not auth/simulator), in arrival order. */
   requestLog: RequestLogEntry[];
@@ -117,6 +126,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     ...new Set([appLaunchUrl, ...redirectUris].map((u) => new URL(u).origin)),
   ];
 
+  // One live object: the FHIR server and the authorization server read it per request.
+  const live = behaviour(opts.strict);
+
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -142,6 +154,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     resourceTypes: [...resourceTypes],
     ...(opts.disabled ? { disabled: opts.disabled } : {}),
     ...(opts.defaultPageSize ? { defaultPageSize: opts.defaultPageSize } : {}),
+    behaviour: live,
   });
   for (const r of [...cohort.shared, ...cohort.patients.flatMap((p) => p.resources)]) {
     if (!r.id) throw new Error(`Cohort resource without id (${r.resourceType})`);
@@ -165,6 +178,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     users: cohort.users,
     patients: patientChoices,
     ...(opts.smartStyleUrl ? { smartStyleUrl: opts.smartStyleUrl } : {}),
+    behaviour: live,
   });
 
   const requestLog: RequestLogEntry[] = [];
@@ -504,6 +518,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     cohort,
     repository: fhir.repo,
     fhir,
+    behaviour: live,
+    setBehaviour: (partial) => {
+      Object.assign(live, partial);
+    },
     requestLog,
     close: () =>
       new Promise<void>((resolve, reject) => {
