@@ -1,4 +1,5 @@
 import type Client from 'fhirclient/lib/Client';
+import { oauthErrorFromMessage } from '../smart/oauthErrors';
 import { FhirError, kindForStatus } from './errors';
 
 export interface FhirRequest {
@@ -21,9 +22,12 @@ export type Transport = (request: FhirRequest) => Promise<FhirResponse>;
 
 /**
  * The production transport: fhirclient's `request`, which adds the access
- * token and refreshes it before a request when `expires_in` says it has
- * expired (a 401 ends fhirclient's session: the person relaunches). The app
- * never reads or stores the token itself.
+ * token (a 401 ends fhirclient's session: the person relaunches). The app
+ * never reads or stores the token itself. The refresh fhirclient does when
+ * `expires_in` says the token has expired is asked for first, on its own, so
+ * that a refused refresh (400/401/403 from the token endpoint, e.g.
+ * `invalid_grant`) is reported as what it is — the session has ended — and
+ * never as a FHIR answer such as "not allowed with the permissions granted".
  */
 export function fhirclientTransport(client: Client): Transport {
   return async ({ url, method = 'GET', headers = {}, body }) => {
@@ -34,6 +38,11 @@ export function fhirclientTransport(client: Client): Transport {
         'invalid-data',
         'The server linked outside itself; the link was not followed.',
       );
+    }
+    try {
+      await client.refreshIfNeeded();
+    } catch (e) {
+      throw refreshFailure(e);
     }
     try {
       const result = await client.request(
@@ -63,6 +72,24 @@ export function fhirclientTransport(client: Client): Transport {
       throw await toFhirError(e);
     }
   };
+}
+
+/** A failed refresh: the token endpoint refused (the session ended), or could not be reached. */
+export function refreshFailure(e: unknown): FhirError {
+  const status = typeof e === 'object' && e !== null && 'status' in e ? Number(e.status) : NaN;
+  // fetch rejects with a TypeError when the server cannot be reached.
+  if (e instanceof TypeError || status === 0) {
+    return new FhirError('network', 'The EHR could not be reached to renew the session.');
+  }
+  // Anything else (an HTTP error, or fhirclient finding it cannot refresh) ends the session.
+  const message = e instanceof Error ? e.message : undefined;
+  return new FhirError(
+    'auth',
+    'The EHR did not renew the session.',
+    Number.isFinite(status) ? status : undefined,
+    undefined,
+    oauthErrorFromMessage(message),
+  );
 }
 
 async function toFhirError(e: unknown): Promise<FhirError> {

@@ -60,7 +60,7 @@ function failureMessage(e: unknown): string {
   if (e instanceof FhirError) {
     const base = describeFhirError(e);
     if (e.kind === 'auth')
-      return `${base} The draft is kept in this browser tab: relaunch from the chart and it will be here.`;
+      return `${base} Your draft is kept in this browser tab and will be here when you open the app again.`;
     if (e.kind === 'forbidden')
       return `${base} Nothing was written. You can copy the plan as text below, or retry.`;
     if (e.kind === 'conflict')

@@ -78,13 +78,14 @@ function renderSection(patientId: string, scopes = ALL_SCOPES) {
     profile: 'chart',
   };
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
+  const view = render(
     <QueryClientProvider client={queryClient}>
       <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
         <PeerPlanSection patientId={patientId} />
       </SessionContext.Provider>
     </QueryClientProvider>,
   );
+  return Object.assign(view, { client });
 }
 
 const user = () => userEvent.setup();
@@ -194,6 +195,41 @@ describe('a new peer-support plan', () => {
     expect(await ourPlans('taper-rapid')).toHaveLength(1);
     expect(await ourTasks('taper-rapid')).toHaveLength(nTasks);
     expect(await provenanceCount()).toBe(1);
+  });
+
+  it('the EHR refuses to renew the session: "session ended" with its OAuth code at once, nothing sent, the draft kept', async () => {
+    const f = await server('taper-rapid');
+    const tokenUri = 'http://ehr.test/fhir/_token';
+    f.failWhen((method, url) =>
+      method === 'POST' && url.pathname.endsWith('/_token')
+        ? {
+            status: 400,
+            body: { error: 'invalid_grant', error_description: 'Session ended <b>somewhere</b>' },
+          }
+        : undefined,
+    );
+    const { client } = renderSection('taper-rapid');
+    const u = await composeAndPreview(/Start peer support/);
+    // the access token expires while the clinician composes; the EHR holds a refresh token
+    client.state.tokenUri = tokenUri;
+    client.state.tokenResponse = {
+      ...client.state.tokenResponse,
+      refresh_token: 'refresh-1',
+      scope: `${ALL_SCOPES} online_access`,
+    };
+    client.state.expiresAt = 1;
+    const before = f.requests.length;
+    await u.click(screen.getByRole('button', { name: 'Write to the EHR' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain(
+      'Your session with the EHR has ended — open the app again from the chart.',
+    );
+    expect(alert.textContent).toContain('invalid_grant');
+    expect(alert.textContent).not.toMatch(/permissions|somewhere/);
+    expect(alert.textContent).toMatch(/draft is kept/);
+    // only the refused refresh went out: no write
+    expect(f.requests.slice(before)).toEqual(['POST /_token']);
+    expect(sessionStorage.getItem(draftKey(TEST_OWNER, 'taper-rapid'))).not.toBeNull();
   });
 
   it('reload then retry, after a write whose answer was lost: still one of each', async () => {

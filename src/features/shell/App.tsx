@@ -1,12 +1,12 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { fhirclientTransport } from '../../fhir/transport';
-import { completeLaunch, LaunchError, type Session } from '../../smart/session';
+import { completeLaunch, type Session } from '../../smart/session';
 import { IntegrationLink } from '../integration/IntegrationLink';
 import { useIntegrationView } from '../integration/useHashView';
 import { SessionContext } from '../session/SessionContext';
 import { ChartScreen } from './ChartScreen';
-import { ProblemScreen } from './ProblemScreen';
+import { LaunchFailure } from './LaunchFailure';
 
 // Loaded on use: a clinician's chart (the common path, kept in the first
 // bundle) never needs the peer worklist or the integration page.
@@ -57,24 +57,5 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
         {!integrationView && <IntegrationLink />}
       </SessionContext.Provider>
     </QueryClientProvider>
-  );
-}
-
-function LaunchFailure({ error }: { error: unknown }) {
-  if (error instanceof LaunchError && error.kind === 'no-launch') {
-    return (
-      <ProblemScreen
-        title="The app needs to be launched from the EHR"
-        detail="This page was opened directly, without a SMART launch, so it has no patient or user to show."
-        action="Open the app from the patient chart in your EHR."
-      />
-    );
-  }
-  return (
-    <ProblemScreen
-      title="Signing in to the EHR did not complete"
-      detail="The EHR did not finish the app's sign-in, or the launch was interrupted or is too old."
-      action="Launch the app again from the patient chart. If it keeps happening, contact your integration team."
-    />
   );
 }

@@ -143,7 +143,11 @@ export function TaskDetail({
         </p>
       ) : error ? (
         <p role="alert" className="worklist-error">
-          Not saved. {error instanceof FhirError ? describeFhirError(error) : 'Try again.'}
+          Not saved.{' '}
+          {error instanceof FhirError ? describeFhirError(error, 'worklist') : 'Try again.'}
+          {error instanceof FhirError && error.kind === 'auth' && unsaved
+            ? ' What you typed is still in the form: copy it before you open the app again.'
+            : ''}
         </p>
       ) : null}
     </section>
@@ -231,7 +235,7 @@ function PlanGoals({ reference }: { reference: string | undefined }) {
       ) : plan.isError ? (
         <p>
           The plan could not be loaded.{' '}
-          {plan.error instanceof FhirError ? describeFhirError(plan.error) : ''}
+          {plan.error instanceof FhirError ? describeFhirError(plan.error, 'worklist') : ''}
         </p>
       ) : (
         <PlanContent plan={plan.data.resource} />

@@ -74,7 +74,7 @@ export function WorklistScreen() {
         <div role="alert">
           <p>
             Your follow-ups could not be loaded.{' '}
-            {query.error instanceof FhirError ? describeFhirError(query.error) : ''}
+            {query.error instanceof FhirError ? describeFhirError(query.error, 'worklist') : ''}
           </p>
           <button type="button" onClick={() => void query.refetch()}>
             Try again
