@@ -24,6 +24,7 @@ import Provider, {
 import type { CohortUser } from '../fixtures/cohort/index';
 import { behaviour as friendly, type Behaviour } from './behaviour';
 import { escapeHtml, page } from './html';
+import { decodeLauncherOptions, type Mount } from './launcherAddress';
 import { createMemoryAdapterFactory } from './memoryAdapter';
 import { parseResourceScope } from './scopes';
 
@@ -73,6 +74,8 @@ export interface AuthOptions {
   smartStyleUrl?: string;
   /** Strict switches (refresh, token format), read live. */
   behaviour?: Behaviour;
+  /** Which of the sandbox's FHIR bases a URL (an `aud`) is, if any (it answers at several). */
+  mountOf?: (url: string | undefined) => Mount | undefined;
 }
 
 /** What the sandbox needs to know about an access token, whatever its format. */
@@ -345,8 +348,8 @@ export class SandboxAuth {
     if (rest === '/auth') {
       const params = req.method === 'GET' ? url.searchParams : undefined;
       if (params) {
-        const aud = params.get('aud');
-        if (aud !== this.opts.fhirBase) {
+        const aud = params.get('aud') ?? undefined;
+        if (aud !== this.opts.fhirBase && !this.opts.mountOf?.(aud)) {
           sendHtml(
             res,
             400,
@@ -388,8 +391,10 @@ export class SandboxAuth {
     const params = details.params;
     const requested = (params.scope ?? '').split(' ').filter(Boolean);
     const launchId = params.launch;
+    const mount = this.opts.mountOf?.(params.aud);
     if (launchId) {
-      const launch = this.launches.get(launchId);
+      // A launch the simulator registered, or launch options as the SMART App Launcher sends them.
+      const launch = this.launches.get(launchId) ?? this.launchFromOptions(launchId);
       if (!launch) {
         await this.provider.interactionFinished(
           req,
@@ -402,8 +407,45 @@ export class SandboxAuth {
       await this.finish(req, res, details, requested, launch);
       return;
     }
+    // The launcher's plain address takes no standalone launch: it needs options in the path.
+    if (mount?.kind === 'launcher') {
+      await this.provider.interactionFinished(
+        req,
+        res,
+        {
+          error: 'invalid_request',
+          error_description: 'Invalid launch options: SyntaxError: Unexpected end of JSON input',
+        },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
     // Standalone launch: a simple picker stands in for the EHR's login (and patient selection).
     const wantsPatient = requested.includes('launch/patient');
+    if (mount?.kind === 'launcher-sim' && req.method !== 'POST') {
+      // Launch options in the address choose the user (and patient), as on the launcher.
+      const options = decodeLauncherOptions(mount.options);
+      if (!options) {
+        await this.provider.interactionFinished(
+          req,
+          res,
+          { error: 'invalid_request', error_description: 'Invalid launch options' },
+          { mergeWithLastSubmission: false },
+        );
+        return;
+      }
+      const userId = this.userFor(options.provider);
+      const patientId = this.opts.patients.find((p) => p.id === options.patient.split(',')[0])?.id;
+      if (userId && (!wantsPatient || patientId)) {
+        await this.finish(req, res, details, requested, {
+          userId,
+          ...(wantsPatient && patientId ? { patientId } : {}),
+          needPatientBanner: true,
+          ...(this.opts.smartStyleUrl ? { smartStyleUrl: this.opts.smartStyleUrl } : {}),
+        });
+        return;
+      }
+    }
     if (req.method === 'POST') {
       const form = new URLSearchParams(await readBody(req));
       const userId = form.get('user') ?? '';
@@ -421,6 +463,22 @@ export class SandboxAuth {
       }
     }
     sendHtml(res, 200, this.pickerPage(details.uid, wantsPatient));
+  }
+
+  /** A sandbox user named by a launcher provider id (the user's id or their Practitioner id). */
+  private userFor(provider: string): string | undefined {
+    const id = provider.split(',')[0] ?? '';
+    return this.opts.users.find((u) => u.id === id || u.practitionerId === id)?.id;
+  }
+
+  /** An EHR launch whose `launch` is launcher options (provider-ehr), as the launcher sends it. */
+  private launchFromOptions(launch: string): LaunchContext | undefined {
+    const options = decodeLauncherOptions(launch);
+    if (options?.launchType !== 'provider-ehr') return undefined;
+    const userId = this.userFor(options.provider);
+    if (!userId) return undefined;
+    const patientId = this.opts.patients.find((p) => p.id === options.patient.split(',')[0])?.id;
+    return { userId, needPatientBanner: true, ...(patientId ? { patientId } : {}) };
   }
 
   private async finish(

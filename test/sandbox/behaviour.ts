@@ -61,3 +61,27 @@ export const STRICT: Readonly<Behaviour> = Object.freeze(
 export function behaviour(partial: Partial<Behaviour> = {}): Behaviour {
   return { ...FRIENDLY, ...partial };
 }
+
+/**
+ * Switches from the command line: `--strict` (all on) and/or
+ * `--behaviour name,name` (those on). Unknown names are refused with the list.
+ */
+export function behaviourFromArgs(
+  strict: boolean | undefined,
+  names: string | undefined,
+): Behaviour {
+  const picked = (names ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const unknown = picked.filter((n) => !BEHAVIOUR_NAMES.includes(n as BehaviourName));
+  if (unknown.length) {
+    throw new Error(
+      `Unknown behaviour ${unknown.join(', ')}. Known: ${BEHAVIOUR_NAMES.join(', ')}`,
+    );
+  }
+  return {
+    ...(strict ? STRICT : FRIENDLY),
+    ...Object.fromEntries(picked.map((n) => [n, true])),
+  };
+}

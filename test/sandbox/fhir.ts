@@ -133,6 +133,8 @@ export interface FhirHttpRequest {
   searchParams: URLSearchParams;
   headers: IncomingHttpHeaders;
   body?: unknown;
+  /** The FHIR base the request came to (the sandbox answers at several); default the main one. */
+  base?: string;
 }
 
 export interface FhirHttpResponse {
@@ -322,10 +324,10 @@ export class SandboxFhirServer {
         const params = new URLSearchParams(req.searchParams);
         if (typeof req.body === 'string')
           for (const [k, v] of new URLSearchParams(req.body)) params.append(k, v);
-        return await this.search(type, params, access);
+        return await this.search(type, params, access, req.base);
       }
       if (segments.length === 1) {
-        if (method === 'GET') return await this.search(type, req.searchParams, access);
+        if (method === 'GET') return await this.search(type, req.searchParams, access, req.base);
         if (method === 'POST') return await this.create(type, req, access);
         if (method === 'PUT' || method === 'DELETE' || method === 'PATCH') {
           if (![...req.searchParams.keys()].length)
@@ -494,7 +496,7 @@ export class SandboxFhirServer {
     const res = await this.routerCall('POST', type, resource, headers);
     const created = res.body as Resource;
     if (res.status === 201 && created.id) {
-      res.headers.Location = `${this.opts.fhirBase}/${type}/${created.id}/_history/${created.meta?.versionId ?? ''}`;
+      res.headers.Location = `${req.base ?? this.opts.fhirBase}/${type}/${created.id}/_history/${created.meta?.versionId ?? ''}`;
     }
     return this.applyPrefer(res, req);
   }
@@ -561,6 +563,7 @@ export class SandboxFhirServer {
     type: string,
     params: URLSearchParams,
     access: AccessContext | undefined,
+    base: string = this.opts.fhirBase,
   ): Promise<FhirHttpResponse> {
     const denied = this.deny(access, type, 'search-type');
     if (denied) return denied;
@@ -674,7 +677,7 @@ export class SandboxFhirServer {
     const page = summary === 'count' ? [] : matches.slice(offset, offset + count);
 
     const entries: BundleEntry[] = page.map((r) => ({
-      fullUrl: `${this.opts.fhirBase}/${r.resourceType}/${r.id}`,
+      fullUrl: `${base}/${r.resourceType}/${r.id}`,
       resource: r,
       search: { mode: 'match' },
     }));
@@ -697,7 +700,7 @@ export class SandboxFhirServer {
       ];
       for (const r of extra) {
         entries.push({
-          fullUrl: `${this.opts.fhirBase}/${r.resourceType}/${r.id}`,
+          fullUrl: `${base}/${r.resourceType}/${r.id}`,
           resource: r,
           search: { mode: 'include' },
         });
@@ -709,7 +712,7 @@ export class SandboxFhirServer {
       const p = new URLSearchParams(params);
       p.set('_count', String(count));
       p.set('_offset', String(o));
-      return `${this.opts.fhirBase}/${type}?${p.toString()}`;
+      return `${base}/${type}?${p.toString()}`;
     };
     link.push({ relation: 'self', url: pageUrl(offset) });
     if (summary !== 'count' && count > 0) {
@@ -895,7 +898,7 @@ export class SandboxFhirServer {
         if (r.meta.lastUpdated) e.response.lastModified = r.meta.lastUpdated;
       }
       if (r?.id && r.resourceType !== 'OperationOutcome')
-        e.fullUrl = `${this.opts.fhirBase}/${r.resourceType}/${r.id}`;
+        e.fullUrl = `${req.base ?? this.opts.fhirBase}/${r.resourceType}/${r.id}`;
     }
     return { status: 200, headers: {}, body: out };
   }
