@@ -12,6 +12,7 @@ import { formatName } from '../../ui/PatientBanner';
 import { SessionContext } from '../session/SessionContext';
 import { planChecks } from './checks';
 import { IntegrationCheck, verdictOf } from './IntegrationCheck';
+import { planSearchProbes } from './searchProbes';
 
 const KEY = 'stable-buprenorphine';
 const cohort = buildCohort(new Date());
@@ -102,7 +103,7 @@ describe('Integration check', { timeout: 20_000 }, () => {
     await waitFor(() => expect(text(row('Patient — read'))).toContain('Works (200)'));
 
     expect(text(row('Observation — search'))).toContain(
-      'GET Observation?patient={patient}&category=laboratory',
+      'GET Observation?patient=Patient/{patient}&category=laboratory',
     );
     expect(text(row('Observation — search'))).toContain('Works (200)');
     expect(text(row('MedicationRequest — _include=MedicationRequest:medication'))).toContain(
@@ -121,7 +122,7 @@ describe('Integration check', { timeout: 20_000 }, () => {
     // Read-only: GETs only, searches with a small _count.
     expect(fhir.requests.every((r) => r.startsWith('GET '))).toBe(true);
     for (const r of fhir.requests.filter((x) => /\?/.test(x) && !x.includes('_include')))
-      expect(r).toContain('_count=1');
+      expect(Number(new URLSearchParams(r.split('?')[1]).get('_count')), r).toBeLessThanOrEqual(50);
     // No patient data on screen: not the id, not the name.
     const patient = patientFile?.resources.find((r) => r.resourceType === 'Patient') as Patient;
     expect(document.body.textContent).not.toContain(KEY);
@@ -243,5 +244,158 @@ describe('verdicts', () => {
     expect(lines.find((l) => l.id === 'Practitioner:read')?.probe).toBe(
       'Practitioner/peer-morales',
     );
+  });
+});
+
+describe('which screen uses what', () => {
+  const caps = {
+    known: true,
+    transaction: true,
+    batch: true,
+    includes: {},
+    interactions: {},
+    searchParams: {},
+    conditionalCreate: [],
+  };
+  const lines = planChecks(caps, { grantedScopes: '', profile: 'worklist' });
+  const usedBy = (id: string) => lines.find((l) => l.id === id)?.usedBy;
+
+  it('follows the screens’ own scopes and searches', () => {
+    expect(usedBy('include:MedicationRequest:medication')).toEqual(['chart']);
+    expect(usedBy('include:Task:patient')).toEqual(['worklist']);
+    expect(usedBy('system:transaction')).toEqual(['chart']);
+    expect(usedBy('Task:update')).toEqual(['worklist']);
+    expect(usedBy('Task:create')).toEqual(['chart']);
+    expect(usedBy('CarePlan:update')).toEqual(['chart']);
+    expect(usedBy('Observation:search-type')).toEqual(['chart']);
+    expect(usedBy('Patient:read')).toEqual(['chart', 'worklist']);
+    expect(usedBy('PractitionerRole:search-type')).toEqual(['chart', 'worklist']);
+    // searched by nobody: the app reads Medication by id only
+    expect(usedBy('Medication:search-type')).toEqual([]);
+  });
+});
+
+describe('the searches the screens send, on a strict server', { timeout: 30_000 }, () => {
+  const resources: FhirResource[] = [
+    ...cohort.shared,
+    ...cohort.patients.flatMap((p) => p.resources),
+  ];
+  const worklistScopes =
+    'launch openid fhirUser user/Task.rus user/Patient.r user/CarePlan.r user/Practitioner.r user/PractitionerRole.rs';
+
+  async function findings(strict: Parameters<typeof startTestFhir>[1]) {
+    fhir.close();
+    const strictFhir = await startTestFhir(resources, strict);
+    try {
+      const client = testClient({ fhirUser: 'Practitioner/peer-morales', scope: worklistScopes });
+      const send = fhirclientTransport(client);
+      const probes = planSearchProbes({
+        fhirUser: 'Practitioner/peer-morales',
+        grantedScopes: worklistScopes,
+        profile: 'worklist',
+      });
+      const out = new Map<string, { verdict: string; words: string; adaptation?: string }>();
+      for (const p of probes) {
+        const f = p.run ? await p.run(send) : undefined;
+        out.set(p.id, f ?? { verdict: 'untried', words: p.notTried ?? '' });
+      }
+      return { out, requests: [...strictFhir.requests] };
+    } finally {
+      strictFhir.close();
+      fhir = await startTestFhir(resources);
+    }
+  }
+
+  it('finds the peer’s role with the typed reference, says a bare id finds nothing, and that owner:missing is ignored', async () => {
+    const { out, requests } = await findings({
+      bareIdReferencesMatchNothing: true,
+      missingModifierIgnored: true,
+    });
+    expect(out.get('worklist:roles')).toMatchObject({ verdict: 'works' });
+    expect(out.get('worklist:roles')?.words).toMatch(/1 role found/);
+    expect(out.get('references:practitioner')?.words).toMatch(
+      /a bare id found none.*needs typed references/,
+    );
+    expect(out.get('worklist:owned')?.words).toMatch(/owned by the user or 1 role/);
+    expect(out.get('worklist:unowned')).toMatchObject({ verdict: 'failed' });
+    expect(out.get('worklist:unowned')?.words).toMatch(/ignored owner:missing/);
+    expect(out.get('worklist:unowned')?.adaptation).toMatch(/worklist does not show them/);
+    expect(out.get('chart:medication-administration')?.words).toMatch(/no patient in context/);
+    // read-only, and no id of the user or role in what is shown (only in the requests)
+    expect(requests.every((r) => r.startsWith('GET '))).toBe(true);
+  });
+
+  it('on a friendly server: both reference forms work, and owner:missing is honoured', async () => {
+    const { out } = await findings({});
+    expect(out.get('references:practitioner')?.words).toMatch(/Both forms work/);
+    expect(out.get('worklist:unowned')).toMatchObject({ verdict: 'works' });
+  });
+});
+
+describe('adaptations for the current screen only', { timeout: 20_000 }, () => {
+  it('on the worklist, a server without _include shows the Task:patient fallback, not the chart’s MedicationRequest one', async () => {
+    serveSmartConfiguration();
+    const cs = fhir.engine.capabilityStatement();
+    for (const r of cs.rest?.[0]?.resource ?? []) delete r.searchInclude;
+    fhir.failWhen((_m, url) =>
+      url.pathname.endsWith('/metadata') ? { status: 200, body: cs } : undefined,
+    );
+    // and the server ignores _include=Task:patient: a match, nothing included
+    fhir.failWhen((_m, url) =>
+      url.pathname.endsWith('/Task') && url.searchParams.has('_include')
+        ? {
+            status: 200,
+            body: {
+              resourceType: 'Bundle',
+              type: 'searchset',
+              entry: [
+                {
+                  resource: { resourceType: 'Task', id: 't', status: 'requested', intent: 'order' },
+                  search: { mode: 'match' },
+                },
+              ],
+            },
+          }
+        : undefined,
+    );
+    const granted =
+      'launch openid fhirUser user/Task.rus user/Patient.r user/CarePlan.r user/Practitioner.r user/PractitionerRole.rs';
+    const client = testClient({ fhirUser: 'Practitioner/peer-morales', scope: granted });
+    client.state.scope = scopesFor('worklist', true, 'v2');
+    const session: Session = {
+      client,
+      serverUrl: 'http://ehr.test/fhir',
+      fhirUser: 'Practitioner/peer-morales',
+      grantedScopes: granted,
+      needPatientBanner: true,
+      profile: 'worklist',
+    };
+    render(
+      <QueryClientProvider
+        client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}
+      >
+        <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
+          <IntegrationCheck />
+        </SessionContext.Provider>
+      </QueryClientProvider>,
+    );
+    const heading = await screen.findByRole('heading', {
+      name: 'How the app adapts to this server',
+    });
+    await waitFor(
+      () => expect(text(heading.nextElementSibling)).toContain('Task — _include=Task:patient'),
+      {
+        timeout: 10_000,
+      },
+    );
+    const adapts = text(heading.nextElementSibling);
+    expect(adapts).toContain('Name not available');
+    expect(adapts).not.toContain('MedicationRequest');
+    expect(adapts).not.toContain('Transaction');
+    // the worklist's own searches were tried and shown
+    const roles = screen.getByRole('rowheader', {
+      name: 'Worklist — the user’s PractitionerRoles',
+    });
+    await waitFor(() => expect(text(roles.closest('tr'))).toContain('1 role found'));
   });
 });

@@ -4,6 +4,7 @@ import { probeRequest, type ProbeOutcome } from '../../fhir/capabilities';
 import { useSession } from '../session/SessionContext';
 import { compareScopes, planChecks, type CheckLine } from './checks';
 import './integration.css';
+import { planSearchProbes, type SearchFinding } from './searchProbes';
 import { useServerCapabilities, useSmartConfiguration } from './useServerCapabilities';
 
 type Verdict = 'works' | 'missing' | 'failed' | 'untried' | 'pending';
@@ -72,10 +73,31 @@ export function IntegrationCheck() {
       return new Map(lines.map((l, i) => [l.id, outcomes[i]]));
     },
   });
+  const searchProbes = useMemo(
+    () =>
+      planSearchProbes({
+        patientId: session.patientId,
+        fhirUser: session.fhirUser,
+        grantedScopes: session.grantedScopes,
+        profile: session.profile,
+      }),
+    [session],
+  );
+  const searches = useQuery({
+    queryKey: ['integration-search-probes', searchProbes.map((p) => p.id)],
+    staleTime: Infinity,
+    queryFn: async () => {
+      const findings = await Promise.all(
+        searchProbes.map((p) => (p.run ? p.run(send) : Promise.resolve(undefined))),
+      );
+      return new Map(searchProbes.map((p, i) => [p.id, findings[i]]));
+    },
+  });
   const runAgain = () => {
     void caps.refetch();
     void smart.refetch();
     void probes.refetch();
+    void searches.refetch();
   };
 
   // fhirclient keeps the scope it asked for in its state.
@@ -86,7 +108,17 @@ export function IntegrationCheck() {
   const extra = session.grantedScopes.split(/\s+/).filter((s) => s && !requestedSet.has(s));
 
   const verdicts = lines.map((l) => [l, verdictOf(l, probes.data?.get(l.id))] as const);
-  const adaptations = verdicts.filter(([, [v]]) => v === 'missing' || v === 'failed');
+  // Only what this screen uses: the worklist never sends the chart's _include, and so on.
+  const onThisScreen = (usedBy: readonly string[]) => usedBy.includes(session.profile);
+  const adaptations = verdicts.filter(
+    ([line, [v]]) => (v === 'missing' || v === 'failed') && onThisScreen(line.usedBy),
+  );
+  const searchAdaptations = searchProbes
+    .map((p) => [p, searches.data?.get(p.id)] as const)
+    .filter(
+      (x): x is readonly [(typeof searchProbes)[number], SearchFinding] =>
+        Boolean(x[1]?.adaptation) && onThisScreen(x[0].usedBy),
+    );
 
   return (
     <main className="integration" aria-labelledby="integration-title">
@@ -196,10 +228,50 @@ export function IntegrationCheck() {
         </div>
       )}
 
+      <h2 id="integration-searches">Searches the screens send</h2>
+      <p>
+        The worklist’s and the chart’s own searches, tried as they are sent, with what the server
+        did: servers differ here in ways their CapabilityStatement does not show.
+      </p>
+      <div className="integration__scroll">
+        <table className="integration__table" aria-labelledby="integration-searches">
+          <thead>
+            <tr>
+              <th scope="col">Search</th>
+              <th scope="col">Request tried</th>
+              <th scope="col">Result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {searchProbes.map((probe) => {
+              const finding = searches.data?.get(probe.id);
+              const [verdict, words] = probe.run
+                ? finding
+                  ? [finding.verdict, finding.words]
+                  : ['pending', 'Checking…']
+                : ['untried', probe.notTried ?? 'Not tried.'];
+              return (
+                <tr key={probe.id} data-probe={probe.id} data-verdict={verdict}>
+                  <th scope="row">{probe.label}</th>
+                  <td>
+                    {probe.shown.map((r) => (
+                      <code key={r} className="integration__request">
+                        {r}
+                      </code>
+                    ))}
+                  </td>
+                  <td className={`integration__${verdict}`}>{words}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+
       <h2>How the app adapts to this server</h2>
-      {probes.isPending && caps.isSuccess ? (
+      {(probes.isPending && caps.isSuccess) || searches.isPending ? (
         <p aria-busy="true">Trying the requests…</p>
-      ) : adaptations.length === 0 ? (
+      ) : adaptations.length + searchAdaptations.length === 0 ? (
         <p>Everything the check could try works; nothing needs a fallback.</p>
       ) : (
         <ul className="integration__adaptations">
@@ -209,6 +281,11 @@ export function IntegrationCheck() {
                 {line.label} {verdict === 'missing' ? 'is not advertised' : 'failed'}:
               </strong>{' '}
               {line.ifMissing}
+            </li>
+          ))}
+          {searchAdaptations.map(([probe, finding]) => (
+            <li key={probe.id}>
+              <strong>{probe.label}:</strong> {finding.adaptation}
             </li>
           ))}
         </ul>

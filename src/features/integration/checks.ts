@@ -12,7 +12,7 @@ import { WORKLIST_STATUSES } from '../../domain/worklist';
 import type { ServerCapabilities } from '../../fhir/capabilities';
 import { HISTORY_YEARS, MEDICATION_REQUEST_STATUSES } from '../../fhir/patientRecord';
 import { parseFhirUser } from '../../fhir/worklist';
-import { isGranted } from '../../smart/scopes';
+import { isGranted, scopesFor, type LaunchProfile } from '../../smart/scopes';
 
 const NEEDS = clientStatement as unknown as CapabilityStatement;
 
@@ -41,6 +41,34 @@ export interface CheckLine {
   includeTarget?: string;
   /** What the app does on a server without it. */
   ifMissing: string;
+  /** The screens (launch profiles) that use it: its adaptation is shown only on those. */
+  usedBy: LaunchProfile[];
+}
+
+const PROFILES: LaunchProfile[] = ['chart', 'worklist'];
+const PERMISSION: Record<string, 'r' | 's' | 'c' | 'u'> = {
+  read: 'r',
+  'search-type': 's',
+  create: 'c',
+  update: 'u',
+};
+/** System interactions and `_include`s, by the screens that send them. */
+const USED_BY: Record<string, LaunchProfile[]> = {
+  // Plans are written from the chart's composer; the worklist only updates Tasks.
+  'system:transaction': ['chart'],
+  'system:batch': ['chart'],
+  'include:MedicationRequest:medication': ['chart'],
+  'include:Task:patient': ['worklist'],
+};
+
+/**
+ * Which screens use an interaction on a type: those whose least-privilege
+ * scopes (src/smart/scopes.ts, the source of truth) allow it.
+ */
+function usedByScopes(type: string, interaction: string): LaunchProfile[] {
+  const permission = PERMISSION[interaction];
+  if (!permission) return [];
+  return PROFILES.filter((p) => isGranted(scopesFor(p, true, 'v2'), type, permission));
 }
 
 /** How the app adapts when a server lacks something (checked against the code). */
@@ -87,6 +115,7 @@ export function planChecks(caps: ServerCapabilities, ctx: CheckContext): CheckLi
       unlistedParams: [],
       notTried: 'Writes are never tried by this check.',
       ifMissing: adaptation(i.code, i.code),
+      usedBy: USED_BY[`system:${i.code}`] ?? [],
     });
   }
 
@@ -106,6 +135,7 @@ export function planChecks(caps: ServerCapabilities, ctx: CheckContext): CheckLi
               )
             : [],
         ifMissing: adaptation(`${i.code}:${type}`, i.code),
+        usedBy: usedByScopes(type, i.code),
       };
       Object.assign(line, probeFor(type, i.code, ctx));
       lines.push(line);
@@ -119,6 +149,7 @@ export function planChecks(caps: ServerCapabilities, ctx: CheckContext): CheckLi
         unlistedParams: [],
         includeTarget: target,
         ifMissing: adaptation(`include:${include}`, 'search-type'),
+        usedBy: USED_BY[`include:${include}`] ?? [],
       };
       const base = probeFor(type, 'search-type', ctx, 10);
       if (base.probe) {
@@ -147,6 +178,8 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
     };
   }
   const p = ctx.patientId ? encodeURIComponent(ctx.patientId) : undefined;
+  // Searches name the patient by typed reference, exactly as the app's own searches do.
+  const pref = ctx.patientId ? encodeURIComponent(`Patient/${ctx.patientId}`) : undefined;
   const user = parseFhirUser(ctx.fhirUser);
   const noPatient = {
     notTried: 'Not tried: no patient in context (launch from a chart to check it).',
@@ -192,26 +225,26 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
           `code=${code}&status=${status}`,
         );
       }
-      return search(`patient=${p}`, 'patient={patient}');
+      return search(`patient=${pref}`, 'patient=Patient/{patient}');
   }
   if (!p) return noPatient;
   switch (type) {
     case 'Observation':
       return search(
-        `patient=${p}&category=laboratory&date=${ge}`,
-        `patient={patient}&category=laboratory&date=${ge}`,
+        `patient=${pref}&category=laboratory&date=${ge}`,
+        `patient=Patient/{patient}&category=laboratory&date=${ge}`,
       );
     case 'Encounter':
-      return search(`patient=${p}&date=${ge}`, `patient={patient}&date=${ge}`);
+      return search(`patient=${pref}&date=${ge}`, `patient=Patient/{patient}&date=${ge}`);
     case 'MedicationRequest':
       return search(
-        `patient=${p}&status=${MEDICATION_REQUEST_STATUSES}`,
-        `patient={patient}&status=${MEDICATION_REQUEST_STATUSES}`,
+        `patient=${pref}&status=${MEDICATION_REQUEST_STATUSES}`,
+        `patient=Patient/{patient}&status=${MEDICATION_REQUEST_STATUSES}`,
       );
     case 'CarePlan':
-      return search(`patient=${p}&status=active`, 'patient={patient}&status=active');
+      return search(`patient=${pref}&status=active`, 'patient=Patient/{patient}&status=active');
     default:
-      return search(`patient=${p}`, 'patient={patient}');
+      return search(`patient=${pref}`, 'patient=Patient/{patient}');
   }
 }
 
