@@ -37,7 +37,8 @@ beforeAll(async () => {
     ...cohort.shared,
     ...cohort.patients.flatMap((p) => p.resources),
   ];
-  fhir = await startTestFhir(resources);
+  // Like Medplum: a bare id in a reference search matches nothing (the app sends typed ones).
+  fhir = await startTestFhir(resources, { bareIdReferencesMatchNothing: true });
 });
 afterAll(() => fhir.close());
 let snapshot: Map<string, Task>;
