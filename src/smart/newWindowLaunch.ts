@@ -10,7 +10,7 @@
  * window goes to the EHR's sign-in and comes back to index.html there
  * (`completeInTarget`), so the app runs in that window.
  */
-import BrowserAdapter from 'fhirclient/lib/adapters/BrowserAdapter';
+import BrowserAdapterModule from 'fhirclient/lib/adapters/BrowserAdapter';
 import type { fhirclient } from 'fhirclient/lib/types';
 import { FHIRCLIENT_SETTINGS } from './fhirclientSettings';
 import { probeSessionStorage } from './storageProbe';
@@ -30,11 +30,16 @@ export class MemoryStorage {
   }
 }
 
+// fhirclient is CommonJS: depending on the bundler the class sits on `.default`.
+const BrowserAdapter = ((
+  BrowserAdapterModule as unknown as { default?: typeof BrowserAdapterModule }
+).default ?? BrowserAdapterModule) as typeof BrowserAdapterModule;
+
 /** fhirclient's browser adapter with its state in memory instead of sessionStorage. */
 class InMemoryAdapter extends BrowserAdapter {
   private readonly memory = new MemoryStorage();
-  override getStorage(): ReturnType<BrowserAdapter['getStorage']> {
-    return this.memory as unknown as ReturnType<BrowserAdapter['getStorage']>;
+  override getStorage(): ReturnType<BrowserAdapterModule['getStorage']> {
+    return this.memory as unknown as ReturnType<BrowserAdapterModule['getStorage']>;
   }
 }
 

@@ -3,8 +3,9 @@
  * app served as static files, and headless Chromium. Launches go through the
  * simulator page exactly as a person would use it.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { Sandbox, SandboxOptions } from '../sandbox/index';
 import { serveAppWithSandbox } from './appUnderTest';
 import { launchBrowser } from './browser';
@@ -39,6 +40,10 @@ export async function startStack(
           foreignRequests.push(host);
       });
       const page = await context.newPage();
+      // The strictest browser setting: third-party cookies and storage blocked.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCookieControls', { enableThirdPartyCookieRestriction: true });
       return { context, page };
     },
     async close() {
@@ -48,7 +53,15 @@ export async function startStack(
   };
 }
 
-/** Uses the EHR simulator: picks patient and user by visible name, presses Launch. */
+const STORAGE_BLOCKED = 'This browser blocks storage for apps embedded in the EHR';
+
+/**
+ * Uses the EHR simulator: picks patient and user by visible name, presses
+ * Launch, and returns the app's frame. Where the browser blocks the app's
+ * storage in the EHR's frame (app and EHR on different sites), the app offers
+ * to continue in a new window: this presses that button, as a person would,
+ * and returns the new window's frame.
+ */
 export async function launchFromSimulator(
   stack: Stack,
   page: Page,
@@ -62,6 +75,42 @@ export async function launchFromSimulator(
   const frameElement = await page.waitForSelector('iframe[title="SMART app"]');
   const frame = await frameElement.contentFrame();
   if (!frame) throw new Error('The app frame did not load');
-  await frame.waitForURL(/\/index\.html/, { timeout: 30_000 });
-  return frame;
+  const blocked = frame.getByRole('heading', { name: STORAGE_BLOCKED });
+  await Promise.race([
+    frame.waitForURL(/\/index\.html/, { timeout: 30_000 }),
+    blocked.waitFor({ timeout: 30_000 }),
+  ]);
+  if (!(await blocked.isVisible())) return frame;
+  const [window] = await Promise.all([
+    page.context().waitForEvent('page'),
+    frame.getByRole('button', { name: 'Continue in a new window' }).click(),
+  ]);
+  await window.waitForURL(/\/index\.html/, { timeout: 30_000 });
+  return window.mainFrame();
+}
+
+/** Whether the app runs in the EHR's frame or in a window of its own. */
+export const inOwnWindow = (frame: Frame): boolean => frame.parentFrame() === null;
+
+/**
+ * Serious or critical axe violations of the app, wherever it runs (in the
+ * EHR's frame, or in its own window), after checking the app's own nodes
+ * were analysed.
+ */
+export async function seriousViolations(frame: Frame): Promise<string[]> {
+  const own = inOwnWindow(frame);
+  let builder = new AxeBuilder({ page: frame.page() }).withTags([
+    'wcag2a',
+    'wcag2aa',
+    'wcag21a',
+    'wcag21aa',
+    'best-practice',
+  ]);
+  if (!own) builder = builder.include('iframe[title="SMART app"]');
+  const results = await builder.analyze();
+  // in a frame, the app's nodes have a frame path
+  expect(results.passes.some((p) => p.nodes.some((n) => own || n.target.length > 1))).toBe(true);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' > ')).join(', ')}`);
 }

@@ -77,7 +77,7 @@ launch options in the path, <code>…/v/r4/sim/&lt;options&gt;/fhir</code>.</p>
   <p><label for="ls-user">Signing in as</label><br><select id="ls-user" name="user">${users}</select></p>
   <p><label for="ls-patient">Patient for the chart</label><br><select id="ls-patient" name="patient"><option value="">Pick on the sign-in page</option>${patients}</select></p>
   <p><label for="ls-profile">App launch URL</label><br><select id="ls-profile" name="profile"><option value="">Chart (launch.html)</option><option value="worklist">Peer worklist (launch.html?profile=worklist)</option></select></p>
-  <p><button type="submit">Standalone launch at a launcher-style address</button></p>
+  <p><button type="submit">Start a standalone sign-in there</button></p>
 </form>
 <h2>How this EHR behaves</h2>
 <p>Each switch makes the sandbox behave like a stricter real EHR or browser setting. Friendly (all off) is the default.</p>
