@@ -1,12 +1,15 @@
 /**
  * The peer-support plan write-back end to end: simulator launch as a
  * clinician, composer, preview, write to the sandbox EHR; then the sandbox's
- * repository is checked for exactly one plan and one set of Tasks.
+ * repository is checked for exactly one plan and one set of Tasks. Against
+ * the strict sandbox: typed references only, non-atomic transactions (a
+ * failure part-way keeps what was written), the app framed cross-site.
  */
 import { parseSearchRequest } from '@medplum/core';
 import type { CarePlan, Task } from 'fhir/r4';
 import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STRICT } from '../sandbox/behaviour';
 import { launchFromSimulator, startStack, type Stack } from './stack';
 
 const CAREPLAN_SID = 'https://peer-recovery.example.org/fhir/sid/careplan';
@@ -15,7 +18,7 @@ const UUID = /^[0-9a-f-]{36}$/;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ strict: STRICT });
 });
 afterAll(async () => {
   await stack?.close();
@@ -97,6 +100,28 @@ describe('peer-support plan write-back in the sandbox EHR', () => {
     );
     const planId = plansBefore.find((p) => p.status === 'active')?.id;
     expect(tasks.every((t) => t.basedOn?.[0]?.reference === `CarePlan/${planId}`)).toBe(true);
+    await context.close();
+  });
+
+  it('a transaction failing part-way on a non-atomic server keeps what it wrote: Retry completes it, still one of each', async () => {
+    const { context, frame } = await open('methadone-otp');
+    const n = await compose(frame, 'Start peer support');
+    // the server writes the CareTeam and the CarePlan, then fails on the first Task
+    stack.sandbox.repository.failNextCreate('Task');
+    await frame.getByRole('button', { name: 'Write to the EHR' }).click();
+    const alert = frame.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/draft is kept/);
+    expect(await appPlans('methadone-otp')).toHaveLength(1); // partly written: the plan is there
+    expect(await appTasks('methadone-otp')).toHaveLength(0);
+    await frame.getByRole('button', { name: 'Retry' }).click();
+    await frame.getByText(/Peer support plan written/).waitFor({ timeout: 30_000 });
+    const plans = await appPlans('methadone-otp');
+    expect(plans).toHaveLength(1);
+    const tasks = await appTasks('methadone-otp');
+    expect(tasks).toHaveLength(n);
+    expect(tasks.every((t) => t.basedOn?.[0]?.reference === `CarePlan/${plans[0]?.id}`)).toBe(true);
+    expect(await search(`Provenance?patient=Patient/methadone-otp`)).toHaveLength(1);
     await context.close();
   });
 
