@@ -143,3 +143,59 @@ describe('peer-support plan write-back in the sandbox EHR', () => {
     await context.close();
   });
 });
+
+describe('the EHR refuses to renew the session', () => {
+  const TTL_SECONDS = 15;
+  let ending: Stack;
+  beforeAll(async () => {
+    // Same site (the draft is kept in the tab), refresh allowed until the test refuses it.
+    ending = await startStack({
+      strict: {
+        ...STRICT,
+        crossSiteApp: false,
+        refreshRefused: false,
+        noRefreshTokenForPublicClients: false,
+      },
+      accessTokenTtlSeconds: TTL_SECONDS,
+    });
+  });
+  afterAll(async () => {
+    await ending?.close();
+  });
+
+  it('says the session ended, with invalid_grant, on the first try; nothing is written; the draft is back when the app is opened again', async () => {
+    const { page, context } = await ending.newPage();
+    let frame = await launchFromSimulator(ending, page, {
+      patientKey: 'taper-gradual',
+      userId: 'dr-okafor',
+    });
+    await compose(frame, 'Start peer support');
+    // The EHR session ends: the token endpoint now refuses refresh (400 invalid_grant).
+    ending.sandbox.setBehaviour({ refreshRefused: true });
+    // fhirclient renews a token in its last 10 seconds: wait until this one is there.
+    await new Promise((r) => setTimeout(r, (TTL_SECONDS - 10 + 1) * 1000));
+    ending.sandbox.clearRequestLog();
+    await frame.getByRole('button', { name: 'Write to the EHR' }).click();
+    const alert = frame.getByRole('alert');
+    await alert.waitFor();
+    const words = (await alert.textContent()) ?? '';
+    expect(words).toContain(
+      'Your session with the EHR has ended — open the app again from the chart.',
+    );
+    expect(words).toContain('invalid_grant');
+    expect(words).not.toMatch(/permissions/);
+    expect(words).toMatch(/draft is kept/);
+    expect(ending.sandbox.requestLog.filter((r) => r.method === 'POST')).toEqual([]);
+
+    // Opened again from the chart: a new launch, and the unsent draft is there.
+    ending.sandbox.setBehaviour({ refreshRefused: false });
+    frame = await launchFromSimulator(ending, page, {
+      patientKey: 'taper-gradual',
+      userId: 'dr-okafor',
+    });
+    await frame
+      .getByText(/draft that was not written yet was restored/)
+      .waitFor({ timeout: 30_000 });
+    await context.close();
+  });
+});
