@@ -24,12 +24,12 @@ function page(result: Promise<NewWindowResult>) {
 }
 
 describe('the page for an EHR frame whose storage the browser blocks', () => {
-  it('says so, sends nothing until asked, and tells the EHR page', () => {
+  it('says so, starts no sign-in until asked, and tells the EHR page', () => {
     const p = page(Promise.resolve('continued'));
     expect(p.root.querySelector('h1')?.textContent).toBe(
       'This browser blocks storage for apps embedded in the EHR',
     );
-    expect(p.root.textContent).toContain('Nothing has been sent to the EHR yet.');
+    expect(p.root.textContent).toContain('The sign-in has not started.');
     expect(p.button().textContent).toBe('Continue in a new window');
     expect(p.continueInNewWindow).not.toHaveBeenCalled();
     expect(p.tell).toHaveBeenCalledWith('storage-blocked');

@@ -26,7 +26,7 @@ function el<K extends keyof HTMLElementTagNameMap>(
 
 const WORDS = {
   title: 'This browser blocks storage for apps embedded in the EHR',
-  why: "To sign in, the app keeps a short-lived key in the browser while it goes to the EHR's sign-in page and back. This browser does not allow that for an app shown inside another site's page, so the sign-in cannot finish inside this frame. Nothing has been sent to the EHR yet.",
+  why: "To sign in, the app keeps a short-lived key in the browser while it goes to the EHR's sign-in page and back. This browser does not allow that for an app shown inside another site's page, so the sign-in cannot finish inside this frame. The sign-in has not started.",
   offer: 'The app can continue in a window of its own; the EHR stays open here.',
   button: 'Continue in a new window',
   continued:
