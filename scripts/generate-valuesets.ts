@@ -1,5 +1,6 @@
 /**
- * Generates the app's code artefacts from the CDC code lists in ../shared/data:
+ * Generates the app's code artefacts from the CDC code lists in
+ * fhir-profiles/sources/ (copies kept in the repository; see its README):
  *  - fhir-profiles/valuesets/<name>.json: one FHIR R4 ValueSet per CDC set the
  *    app uses (tagged "generated"), with compose + expansion;
  *  - fhir-profiles/generated/codes.ts: the compact lookup module src/domain imports.
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const SHARED_DIR = path.resolve(REPO_ROOT, '../shared');
+export const SOURCES_DIR = path.join(REPO_ROOT, 'fhir-profiles/sources');
 export const VALUESETS_DIR = path.join(REPO_ROOT, 'fhir-profiles/valuesets');
 export const GENERATED_DIR = path.join(REPO_ROOT, 'fhir-profiles/generated');
 
@@ -282,7 +283,7 @@ function codesModule(
 ): string {
   const L: string[] = [];
   L.push('/* generated — do not edit. */');
-  L.push('// Produced by scripts/generate-valuesets.ts from ../shared/data/*.csv and the');
+  L.push('// Produced by scripts/generate-valuesets.ts from fhir-profiles/sources/*.csv and the');
   L.push(
     '// hand-authored ValueSets in fhir-profiles/valuesets/. Regenerate: npx tsx scripts/generate-valuesets.ts',
   );
@@ -485,8 +486,8 @@ export interface Outputs {
   generated: Map<string, string>;
 }
 
-export function buildOutputs(sharedDir = SHARED_DIR, valuesetsDir = VALUESETS_DIR): Outputs {
-  const data = (f: string) => parseCsv(readFileSync(path.join(sharedDir, 'data', f), 'utf8'));
+export function buildOutputs(sourcesDir = SOURCES_DIR, valuesetsDir = VALUESETS_DIR): Outputs {
+  const data = (f: string) => parseCsv(readFileSync(path.join(sourcesDir, f), 'utf8'));
   const rxSets = groupRows(data('rxnorm-valuesets-opioid-cds-r4.csv'), 'rxnorm');
   const udsSets = groupRows(data('uds-loinc-opioid-cds-r4.csv'), 'loinc');
   const drugs = readDrugs(data('omtkdata-2020-10-20.csv'));

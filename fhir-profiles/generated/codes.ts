@@ -1,5 +1,5 @@
 /* generated — do not edit. */
-// Produced by scripts/generate-valuesets.ts from ../shared/data/*.csv and the
+// Produced by scripts/generate-valuesets.ts from fhir-profiles/sources/*.csv and the
 // hand-authored ValueSets in fhir-profiles/valuesets/. Regenerate: npx tsx scripts/generate-valuesets.ts
 /* eslint-disable */
 
