@@ -10,6 +10,7 @@ import { daysSupply } from './dosage';
 import { summariseDrugTests, type DrugTestSummary } from './drugTests';
 import {
   assessEngagement,
+  engagementStatusCoding,
   medicationDimension,
   peerDimension,
   testsDimension,
@@ -22,7 +23,6 @@ import { classifyOrders, oudDiagnoses } from './medications';
 import { mmeSeriesReport } from './mme';
 import { PARAMETERS } from './parameters';
 import { assessSafety, type SafetySummary } from './safety';
-import { engagementStatusCoding } from './statusCodes';
 import type { MmeSummary, PatientSummary } from './summary-types';
 import { assessTaper, TAPERING_STATES, type TaperSummary } from './taper';
 import type { ClassificationResult, PatientRecord } from './types';

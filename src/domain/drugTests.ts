@@ -12,10 +12,11 @@ import type {
   Quantity,
 } from 'fhir/r4';
 import {
-  LOINC_SYSTEM,
+  SYSTEM,
   UDS_GROUPS_OF_LOINC,
   type UdsAnalyteGroup,
 } from '../../fhir-profiles/generated/codes';
+import { valueSetCodes } from './codes';
 import type { DayNumber } from './dates';
 import { ref, type Evidence, type Unreadable } from './evidence';
 import { PARAMETERS } from './parameters';
@@ -63,12 +64,16 @@ export type PrescribedOn = (day: DayNumber) => string[];
 
 const IGNORED_STATUS = new Set(['entered-in-error', 'cancelled', 'unknown']);
 
-const DETECTED_CODES = new Set(['260373001', '10828004', 'LA11882-0', 'LA6576-8']);
-const NOT_DETECTED_CODES = new Set(['260415000', '260385009', 'LA11883-8', 'LA6577-6']);
-const INDETERMINATE_CODES = new Set(['82334004', 'LA11884-6', '419984006']);
-const INTERP_DETECTED = new Set(['POS', 'DET', 'A', 'AA']);
-const INTERP_NOT_DETECTED = new Set(['NEG', 'ND', 'N']);
-const INTERP_INDETERMINATE = new Set(['IND', 'E']);
+// Coded answers (SNOMED CT, LOINC answer list) and interpretation codes, from
+// the drug-test-* ValueSets. Matched by code alone: labs often leave out the system.
+const ANSWER_SYSTEMS = [SYSTEM.SCT, SYSTEM.LOINC];
+const INTERPRETATION_SYSTEMS = [SYSTEM.ObservationInterpretation];
+const DETECTED_CODES = valueSetCodes('drug-test-detected', ANSWER_SYSTEMS);
+const NOT_DETECTED_CODES = valueSetCodes('drug-test-not-detected', ANSWER_SYSTEMS);
+const INDETERMINATE_CODES = valueSetCodes('drug-test-indeterminate', ANSWER_SYSTEMS);
+const INTERP_DETECTED = valueSetCodes('drug-test-detected', INTERPRETATION_SYSTEMS);
+const INTERP_NOT_DETECTED = valueSetCodes('drug-test-not-detected', INTERPRETATION_SYSTEMS);
+const INTERP_INDETERMINATE = valueSetCodes('drug-test-indeterminate', INTERPRETATION_SYSTEMS);
 
 function codesOf(cc: CodeableConcept | CodeableConcept[] | undefined): string[] {
   const list = Array.isArray(cc) ? cc : cc ? [cc] : [];
@@ -220,7 +225,7 @@ function analytesOf(cc: CodeableConcept | undefined): Analytes | undefined {
   const coding = cc?.coding;
   if (!Array.isArray(coding)) return undefined;
   for (const c of coding) {
-    if (!c || typeof c.code !== 'string' || (c.system !== LOINC_SYSTEM && c.system !== undefined))
+    if (!c || typeof c.code !== 'string' || (c.system !== SYSTEM.LOINC && c.system !== undefined))
       continue;
     const code = c.code.trim();
     let a = ANALYTES_OF_LOINC.get(code);

@@ -11,9 +11,10 @@ import type { DrugTestSummary } from './drugTests';
 import { ref, type Evidence } from './evidence';
 import { PARAMETERS } from './parameters';
 import type { VisitSummary } from './visits';
+import type { CodeOf } from '../../fhir-profiles/generated/codes';
+import { codingOf, inValueSet } from './codes';
 import { FOLLOW_UP_REASON_SYSTEM } from './followUpCodes';
 import { arr, codingsOf, dayOfText, iso } from './safe';
-import { engagementStatusCoding } from './statusCodes';
 import { OPEN_TASK_STATUSES } from './tasks';
 
 const P = PARAMETERS.engagement;
@@ -29,6 +30,20 @@ export const OVERALL_STATUSES = [
   'Insufficient data',
 ] as const;
 export type OverallStatus = (typeof OVERALL_STATUSES)[number];
+
+/** The engagement-status code of each overall status (the statuses are display words). */
+const ENGAGEMENT_STATUS_CODE: Readonly<Record<OverallStatus, CodeOf<'engagement-status'>>> = {
+  Engaged: 'engaged',
+  'At risk': 'at-risk',
+  Disengaged: 'disengaged',
+  'Not in MOUD treatment': 'not-in-treatment',
+  'Insufficient data': 'insufficient-data',
+};
+
+/** The engagement-status Coding of an overall status. */
+export function engagementStatusCoding(status: OverallStatus): Coding {
+  return codingOf('engagement-status', ENGAGEMENT_STATUS_CODE[status]);
+}
 
 export interface DimensionStatus {
   dimension: Dimension;
@@ -316,17 +331,15 @@ export function testsDimension(t: DrugTestSummary): DimensionStatus {
   };
 }
 
-const PEER_REASON_SYSTEM = FOLLOW_UP_REASON_SYSTEM;
-const HCPCS_PEER = 'H0038';
-
 /**
  * A Task is peer work when its reason comes from the app's follow-up-reason
- * CodeSystem, or its code is HCPCS H0038 (peer services), or it belongs to a
- * CarePlan whose category mentions peer support.
+ * CodeSystem, or its code is HCPCS H0038 (peer services, ValueSet
+ * peer-services-hcpcs), or it belongs to a CarePlan whose category mentions
+ * peer support.
  */
 export function isPeerTask(t: Task, carePlans: CarePlan[]): boolean {
-  const codings = [...codingsOf(t.reasonCode), ...codingsOf(t.code)];
-  if (codings.some((c) => c.system === PEER_REASON_SYSTEM || c.code === HCPCS_PEER)) return true;
+  if (codingsOf(t.reasonCode).some((c) => c.system === FOLLOW_UP_REASON_SYSTEM)) return true;
+  if (inValueSet(t.code, 'peer-services-hcpcs')) return true;
   const based = arr(t.basedOn)
     .map((b) => (typeof b?.reference === 'string' ? b.reference : ''))
     .filter(Boolean);

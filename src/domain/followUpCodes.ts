@@ -1,37 +1,27 @@
 /**
- * The app's follow-up reason codes, read from the CodeSystem JSON (the single
- * source of truth; codes are never retyped in TypeScript).
- *
- * NOTE: tsconfig.app.json must list "fhir-profiles/codesystems/*.json" in
- * `include` for `tsc -b` to accept this import (TS6307); vite/vitest read it as is.
+ * The follow-up reasons: the codes of the followup-reason CodeSystem
+ * (fhir-profiles/codesystems/followup-reason.json), from the generated code module.
  */
 import type { Coding } from 'fhir/r4';
-import codeSystem from '../../fhir-profiles/codesystems/followup-reason.json';
+import type { CodeOf } from '../../fhir-profiles/generated/codes';
+import { conceptsOf, displayOf, isCodeOf, systemOf } from './codes';
 
-export const FOLLOW_UP_REASON_SYSTEM: string = codeSystem.url;
+export type FollowUpReason = CodeOf<'followup-reason'>;
 
-interface Concept {
-  code: string;
-  display: string;
-  definition?: string;
-}
+export const FOLLOW_UP_REASON_SYSTEM = systemOf('followup-reason');
 
-const CONCEPTS: ReadonlyMap<string, Concept> = new Map(
-  (codeSystem.concept as Concept[]).map((c) => [c.code, c]),
-);
+/** Every reason, in the CodeSystem's order (for pickers). */
+export const FOLLOW_UP_REASONS = conceptsOf('followup-reason');
 
-export function isFollowUpReason(code: string): boolean {
-  return CONCEPTS.has(code);
+export function isFollowUpReason(code: unknown): code is FollowUpReason {
+  return isCodeOf('followup-reason', code);
 }
 
 /** The Coding for a reason code; an unknown code keeps its code and says so in the display. */
 export function followUpReasonCoding(code: string): Coding {
-  const c = CONCEPTS.get(code);
   return {
     system: FOLLOW_UP_REASON_SYSTEM,
     code,
-    display: c?.display ?? `(unknown reason ${code})`,
+    display: displayOf('followup-reason', code) ?? `(unknown reason ${code})`,
   };
 }
-
-export const ALL_FOLLOW_UP_REASONS: readonly string[] = [...CONCEPTS.keys()];

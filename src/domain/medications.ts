@@ -13,14 +13,12 @@ import type { MedicationRequest } from 'fhir/r4';
 import {
   BENZODIAZEPINE_NAMES,
   DRUGS,
-  ICD10CM_SYSTEM,
   KEY_INGREDIENTS,
   OPIOID_INGREDIENTS,
   OUD_ICD10_PREFIXES,
   OUD_SNOMED,
   RXNORM_GROUPS,
-  RXNORM_SYSTEM,
-  SNOMED_SYSTEM,
+  SYSTEM,
 } from '../../fhir-profiles/generated/codes';
 import { toDay, type DayNumber } from './dates';
 import type { Evidence, Unreadable } from './evidence';
@@ -170,10 +168,10 @@ export function isOudConcept(cc: unknown): boolean {
     const code = (str(o?.['code']) ?? '').toUpperCase();
     if (!code) return false;
     // Also accept the WHO ICD-10 system URI: F11 means the same there.
-    if (system === ICD10CM_SYSTEM || system === 'http://hl7.org/fhir/sid/icd-10') {
+    if (system === SYSTEM.ICD10CM || system === SYSTEM.ICD10) {
       return OUD_ICD10_PREFIXES.some((p) => code.startsWith(p));
     }
-    return system === SNOMED_SYSTEM && OUD_SNOMED.has(code);
+    return system === SYSTEM.SCT && OUD_SNOMED.has(code);
   });
 }
 
@@ -258,7 +256,7 @@ interface Identity {
   unresolved?: string;
 }
 
-const RXNORM_SYSTEMS = new Set([RXNORM_SYSTEM, 'urn:oid:2.16.840.1.113883.6.88']);
+const RXNORM_SYSTEMS: ReadonlySet<string> = new Set([SYSTEM.RxNorm, SYSTEM.RxNormOid]);
 
 function readConcept(cc: unknown, into: Identity): void {
   const o = obj(cc);

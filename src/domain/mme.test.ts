@@ -485,6 +485,11 @@ describe('factor table', () => {
   it('every factor rxcui names the same ingredient in the CDC drug table', () => {
     const names = new Map<string, string>();
     for (const d of DRUGS.values()) for (const i of d.ingredients) names.set(i.rxcui, i.name);
-    for (const f of MME_FACTORS) expect(names.get(f.rxcui), f.ingredient).toBe(f.ingredient);
+    for (const [rxcui, rows] of MME_FACTORS)
+      for (const f of rows) {
+        expect(f.rxcui).toBe(rxcui);
+        expect(names.get(f.rxcui), f.ingredient).toBe(f.ingredient);
+      }
+    expect(MME_FACTORS.size).toBe(16);
   });
 });

@@ -22,9 +22,11 @@ import { addDays, fromDay as isoDate, toDay as dayOf, type DayNumber } from './d
 import { dosePlan, daysSupply, type DoseStep, type IngredientDose } from './dosage';
 import type { Evidence, Unreadable } from './evidence';
 import { arr, obj, str } from './medications';
+import { KEY_INGREDIENTS } from '../../fhir-profiles/generated/codes';
 import {
   MME_EXCLUDED,
   MME_FACTOR_SET,
+  factorDependsOnForm,
   factorFor,
   type FactorBasis,
   type MmeFactorSet,
@@ -82,15 +84,14 @@ function stepMme(step: DoseStep, doseForm: string | undefined): Omit<StepMme, 'o
   const ings: IngredientMme[] = [];
   const texts: string[] = [];
   for (const i of step.ingredients) {
-    const excluded = i.rxcui ? MME_EXCLUDED[i.rxcui] : undefined;
+    const excluded = i.rxcui ? MME_EXCLUDED.get(i.rxcui) : undefined;
     if (excluded)
       return { ...base, mme: null, ingredients: [], arithmetic: '', unknownReason: excluded };
     const f = factorFor(i, doseForm);
     if (!f) {
-      const reason =
-        i.rxcui === '4337' || i.name === 'fentanyl'
-          ? `no MME factor for fentanyl in this form (${doseForm ?? 'form unknown'})`
-          : `no MME factor for ${i.name}`;
+      const reason = factorDependsOnForm(i)
+        ? `no MME factor for ${i.name} in this form (${doseForm ?? 'form unknown'})`
+        : `no MME factor for ${i.name}`;
       return { ...base, mme: null, ingredients: [], arithmetic: '', unknownReason: reason };
     }
     const dose = doseInBasis(i, f.basis);
@@ -160,7 +161,7 @@ export function orderMme(order: ClassifiedOrder): OrderMme {
     if (order?.category !== 'opioid-analgesic') {
       out.unknownReason =
         order?.category === 'buprenorphine-pain'
-          ? (MME_EXCLUDED['1819'] ?? 'buprenorphine excluded')
+          ? (MME_EXCLUDED.get(KEY_INGREDIENTS.buprenorphine) ?? 'buprenorphine excluded')
           : `not an opioid analgesic (${String(order?.category)}): not counted in MME`;
       out.evidence.push({
         rule: `mme.${MME_FACTOR_SET}.not-counted`,

@@ -29,8 +29,6 @@ export const PARAMETERS = {
     retentionMilestonesDays: [30, 90, 180] as const,
   },
   visits: {
-    /** Encounter classes counted as an acute-care event (overdose-risk moment). */
-    acuteCareClasses: ['EMER', 'IMP', 'ACUTE'] as const,
     acuteCareLookbackDays: 30,
     /** CDC 2022: evaluate within 1–4 weeks of a start or dose change. */
     afterStartDays: 28,

@@ -28,16 +28,28 @@ import type {
   Task,
 } from 'fhir/r4';
 import { z } from 'zod';
-import careplanCategoryCs from '../../fhir-profiles/fsh-generated/resources/CodeSystem-careplan-category.json';
-import mmeFactorSetCs from '../../fhir-profiles/fsh-generated/resources/CodeSystem-mme-factor-set.json';
-import peerActivityCs from '../../fhir-profiles/fsh-generated/resources/CodeSystem-peer-activity.json';
-import peerTaskCodeCs from '../../fhir-profiles/fsh-generated/resources/CodeSystem-peer-task-code.json';
+import {
+  CANONICAL_BASE,
+  MME_FACTOR_SET,
+  PROFILE as PROFILE_URL,
+} from '../../fhir-profiles/generated/codes';
+import {
+  codingOf,
+  conceptsOf,
+  displayOf,
+  hasCode,
+  inValueSet,
+  isCodeOf,
+  systemOf,
+  tokenOf,
+  valueSetCodings,
+} from './codes';
 import { followUpReasonCoding, isFollowUpReason } from './followUpCodes';
 import type { FollowUp, RequestPriority } from './followUps';
 import { isOudConcept } from './medications';
 import { arr, codingsOf } from './safe';
 
-export const APP_BASE = 'https://peer-recovery.example.org/fhir';
+export const APP_BASE = CANONICAL_BASE;
 export const IDENTIFIER_SYSTEM = {
   carePlan: `${APP_BASE}/sid/careplan`,
   careTeam: `${APP_BASE}/sid/careteam`,
@@ -46,33 +58,22 @@ export const IDENTIFIER_SYSTEM = {
 /** Provenance has no identifier in R4: the write id travels as a tag. */
 export const WRITE_TAG_SYSTEM = `${APP_BASE}/sid/write`;
 export const PROFILE = {
-  carePlan: `${APP_BASE}/StructureDefinition/peer-support-careplan`,
-  task: `${APP_BASE}/StructureDefinition/peer-followup-task`,
+  carePlan: PROFILE_URL['peer-support-careplan'],
+  task: PROFILE_URL['peer-followup-task'],
 } as const;
-export const US_CORE_CAREPLAN_CATEGORY = 'http://hl7.org/fhir/us/core/CodeSystem/careplan-category';
-export const NUCC_SYSTEM = 'http://nucc.org/provider-taxonomy';
-export const PEER_SPECIALIST_CODE = '175T00000X';
-const PROVENANCE_PARTICIPANT = 'http://terminology.hl7.org/CodeSystem/provenance-participant-type';
 
-interface Concept {
-  code: string;
-  display: string;
-  definition?: string;
-}
-const concepts = (cs: { concept: Concept[] }) => cs.concept;
+/** The NUCC Peer Specialist role (ValueSet peer-specialist-role): how the app finds peers. */
+const PEER_SPECIALIST_ROLE = valueSetCodings('peer-specialist-role')[0] as Coding;
+/** The PractitionerRole search value for peers (`role=system|code`). */
+export const PEER_SPECIALIST_ROLE_TOKEN = tokenOf(PEER_SPECIALIST_ROLE);
 
 /** Activities the composer offers, in the CodeSystem's order. */
-export const PEER_ACTIVITIES: readonly Concept[] = concepts(peerActivityCs);
-const ACTIVITY_BY_CODE = new Map(PEER_ACTIVITIES.map((c) => [c.code, c]));
+export const PEER_ACTIVITIES = conceptsOf('peer-activity');
 const activityCoding = (code: string): Coding => ({
-  system: peerActivityCs.url,
+  system: systemOf('peer-activity'),
   code,
-  display: ACTIVITY_BY_CODE.get(code)?.display ?? code,
+  display: displayOf('peer-activity', code) ?? code,
 });
-
-const PEER_CATEGORY = concepts(careplanCategoryCs)[0] as Concept;
-const PEER_TASK_CODE = concepts(peerTaskCodeCs)[0] as Concept;
-const MME_FACTOR_SETS = new Set(concepts(mmeFactorSetCs).map((c) => c.code));
 
 /**
  * Medplum (the sandbox's engine, and Medplum servers) refuses a transaction
@@ -101,13 +102,17 @@ const draftTaskShape = z.object({
 });
 
 export const draftTaskSchema = draftTaskShape.extend({
-  reason: z.string().refine(isFollowUpReason, 'a code of the followup-reason CodeSystem'),
+  reason: z
+    .string()
+    .refine((c): boolean => isFollowUpReason(c), 'a code of the followup-reason CodeSystem'),
   context: z.string().trim().min(1, 'a sentence of context'),
   due: isoDate,
 });
 
 export const draftActivitySchema = z.object({
-  code: z.string().refine((c) => ACTIVITY_BY_CODE.has(c), 'a code of the peer-activity CodeSystem'),
+  code: z
+    .string()
+    .refine((c): boolean => isCodeOf('peer-activity', c), 'a code of the peer-activity CodeSystem'),
   selected: z.boolean(),
   description: z.string(),
 });
@@ -239,9 +244,7 @@ export function newDraftTask(newId: NewId, due: string): DraftTask {
 
 export function isPeerSupportPlan(plan: CarePlan): boolean {
   return arr(plan.category).some((cat) =>
-    codingsOf(cat).some(
-      (c) => c.system === careplanCategoryCs.url && c.code === PEER_CATEGORY.code,
-    ),
+    hasCode(cat, 'careplan-category', 'peer-recovery-support'),
   );
 }
 
@@ -255,7 +258,7 @@ export function findActivePeerPlan(plans: readonly CarePlan[]): CarePlan | undef
 function planActivityCodes(plan: CarePlan): string[] {
   return arr(plan.activity).flatMap((a) =>
     codingsOf(a.detail?.code)
-      .filter((c) => c.system === peerActivityCs.url && typeof c.code === 'string')
+      .filter((c) => c.system === systemOf('peer-activity') && typeof c.code === 'string')
       .map((c) => String(c.code)),
   );
 }
@@ -367,25 +370,13 @@ function activityOf(
 }
 
 function factorSetTag(version: string | undefined): Coding {
-  const code = version && MME_FACTOR_SETS.has(version) ? version : 'cdc-2022';
-  const c = concepts(mmeFactorSetCs).find((x) => x.code === code);
-  return { system: mmeFactorSetCs.url, code, ...(c ? { display: c.display } : {}) };
+  return codingOf('mme-factor-set', isCodeOf('mme-factor-set', version) ? version : MME_FACTOR_SET);
 }
 
-const peerCategory: CodeableConcept = {
-  coding: [
-    { system: careplanCategoryCs.url, code: PEER_CATEGORY.code, display: PEER_CATEGORY.display },
-  ],
-};
-const assessPlan: CodeableConcept = {
-  coding: [
-    {
-      system: US_CORE_CAREPLAN_CATEGORY,
-      code: 'assess-plan',
-      display: 'Assessment and Plan of Treatment',
-    },
-  ],
-};
+/** US Core's assess-plan and the app's peer recovery support (the profile's two category slices). */
+const CAREPLAN_CATEGORIES: CodeableConcept[] = valueSetCodings(
+  'peer-support-careplan-category',
+).map((coding) => ({ coding: [coding] }));
 
 /** The new CarePlan a draft describes. */
 function newCarePlan(ctx: BuildContext, careTeamRef: Reference | undefined): CarePlan {
@@ -399,7 +390,7 @@ function newCarePlan(ctx: BuildContext, careTeamRef: Reference | undefined): Car
     text: { status: 'generated', div: narrative(draft, peer?.display) },
     status: 'active',
     intent: 'plan',
-    category: [assessPlan, peerCategory],
+    category: CAREPLAN_CATEGORIES,
     title: 'Peer recovery support',
     description: 'Peer recovery support with follow-up by a peer recovery specialist.',
     subject: { reference: `Patient/${draft.patientId}` },
@@ -433,7 +424,7 @@ export function mergeIntoPlan(
     .filter((t) => !notes.has(t));
   if (addActs.length === 0 && addGoals.length === 0) return { plan, changed: false };
   const tags = arr(plan.meta?.tag);
-  const hasFactor = tags.some((t) => t.system === mmeFactorSetCs.url);
+  const hasFactor = tags.some((t) => t.system === systemOf('mme-factor-set'));
   return {
     changed: true,
     plan: {
@@ -464,9 +455,7 @@ function newCareTeam(ctx: BuildContext, peer: Reference): CareTeam {
       {
         role: [
           {
-            coding: [
-              { system: NUCC_SYSTEM, code: PEER_SPECIALIST_CODE, display: 'Peer Specialist' },
-            ],
+            coding: [PEER_SPECIALIST_ROLE],
           },
         ],
         member: peer,
@@ -486,11 +475,7 @@ function newTask(ctx: BuildContext, t: DraftTask, carePlanRef: string): Task {
     status: 'requested',
     intent: 'order',
     priority: t.priority,
-    code: {
-      coding: [
-        { system: peerTaskCodeCs.url, code: PEER_TASK_CODE.code, display: PEER_TASK_CODE.display },
-      ],
-    },
+    code: { coding: [codingOf('peer-task-code', 'peer-follow-up')] },
     description: t.context.trim(),
     for: { reference: `Patient/${ctx.draft.patientId}` },
     authoredOn: ctx.now.toISOString(),
@@ -502,6 +487,13 @@ function newTask(ctx: BuildContext, t: DraftTask, carePlanRef: string): Task {
 }
 
 export const APP_DEVICE_ID = 'app';
+
+/** A coding of the provenance-agent-type ValueSet (author: the clinician; assembler: the app). */
+function provenanceAgentType(code: 'author' | 'assembler'): Coding {
+  const coding = valueSetCodings('provenance-agent-type').find((c) => c.code === code);
+  if (!coding) throw new Error(`ValueSet provenance-agent-type has no ${code}`);
+  return coding;
+}
 
 function provenance(ctx: BuildContext, targets: string[]): Provenance {
   const device: Device = {
@@ -516,20 +508,14 @@ function provenance(ctx: BuildContext, targets: string[]): Provenance {
     contained: [device],
     target: targets.map((reference) => ({ reference })),
     recorded: ctx.now.toISOString(),
-    activity: {
-      coding: [
-        { system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'CREATE' },
-      ],
-    },
+    activity: { coding: valueSetCodings('provenance-activity') },
     agent: [
       {
-        type: { coding: [{ system: PROVENANCE_PARTICIPANT, code: 'author', display: 'Author' }] },
+        type: { coding: [provenanceAgentType('author')] },
         who: ctx.user,
       },
       {
-        type: {
-          coding: [{ system: PROVENANCE_PARTICIPANT, code: 'assembler', display: 'Assembler' }],
-        },
+        type: { coding: [provenanceAgentType('assembler')] },
         who: { reference: `#${APP_DEVICE_ID}`, display: ctx.app.name },
         onBehalfOf: ctx.user,
       },
@@ -769,10 +755,9 @@ function humanName(p: Practitioner | undefined): string | undefined {
   return (n.text ?? [...(n.given ?? []), n.family].filter(Boolean).join(' ')) || undefined;
 }
 
-const isPeerRole = (role: PractitionerRole) =>
-  arr(role.code).some((cc) =>
-    codingsOf(cc).some((c) => c.system === NUCC_SYSTEM && c.code === PEER_SPECIALIST_CODE),
-  );
+/** Whether a PractitionerRole carries the NUCC Peer Specialist code (system and code). */
+export const isPeerSpecialistRole = (role: PractitionerRole): boolean =>
+  arr(role.code).some((cc) => inValueSet(cc, 'peer-specialist-role'));
 
 /**
  * Peers to offer: those on the patient's active CareTeams first (a peer the
@@ -785,7 +770,7 @@ export function peerChoices(input: {
   careTeams: readonly CareTeam[];
 }): PeerChoice[] {
   const byId = new Map(input.practitioners.map((p) => [`Practitioner/${p.id ?? ''}`, p]));
-  const roles = input.roles.filter((r) => r.id && r.active !== false && isPeerRole(r));
+  const roles = input.roles.filter((r) => r.id && r.active !== false && isPeerSpecialistRole(r));
   const nameOfRole = (r: PractitionerRole) =>
     humanName(byId.get(r.practitioner?.reference ?? '')) ??
     r.practitioner?.display ??
@@ -797,9 +782,7 @@ export function peerChoices(input: {
     for (const p of arr(team.participant)) {
       const ref = p.member?.reference ?? '';
       const role = roles.find((r) => `PractitionerRole/${r.id ?? ''}` === ref);
-      const taggedPeer = arr(p.role).some((cc) =>
-        codingsOf(cc).some((c) => c.system === NUCC_SYSTEM && c.code === PEER_SPECIALIST_CODE),
-      );
+      const taggedPeer = arr(p.role).some((cc) => inValueSet(cc, 'peer-specialist-role'));
       if (!role && !taggedPeer) continue;
       if (!/^(PractitionerRole|Practitioner)\/[A-Za-z0-9\-.]{1,64}$/.test(ref) || seen.has(ref))
         continue;

@@ -22,7 +22,8 @@ import { PARAMETERS } from './parameters';
 import { iso } from './safe';
 import type { ClassifiedOrder, MmeDay } from './types';
 import type { Coding } from 'fhir/r4';
-import { taperStatusCoding } from './statusCodes';
+import type { CodeOf } from '../../fhir-profiles/generated/codes';
+import { codingOf } from './codes';
 import type { SupplyOf } from './coverage';
 import type { VisitSummary } from './visits';
 
@@ -42,6 +43,25 @@ export const TAPER_STATES = [
   'unknown',
 ] as const;
 export type TaperState = (typeof TAPER_STATES)[number];
+
+/** The taper-status code of each state ('unknown', could not be assessed, is not a status to record). */
+const TAPER_STATUS_CODE: Readonly<Record<Exclude<TaperState, 'unknown'>, CodeOf<'taper-status'>>> =
+  {
+    'not-long-term': 'not-on-long-term-opioids',
+    stable: 'stable',
+    increasing: 'increasing',
+    'tapering-gradual': 'tapering-gradual',
+    'tapering-moderate': 'tapering-moderate',
+    'tapering-rapid': 'tapering-rapid',
+    paused: 'paused',
+    'abrupt-discontinuation': 'abrupt-discontinuation',
+    completed: 'completed',
+  };
+
+/** The taper-status Coding of a state; undefined for 'unknown'. */
+export function taperStatusCoding(state: TaperState): Coding | undefined {
+  return state === 'unknown' ? undefined : codingOf('taper-status', TAPER_STATUS_CODE[state]);
+}
 
 export const TAPERING_STATES: ReadonlySet<TaperState> = new Set([
   'tapering-gradual',

@@ -12,12 +12,11 @@
 import type { Annotation, Reference, Task } from 'fhir/r4';
 import {
   contactOutcomeCoding,
+  contactOutcomeDisplay,
   isContactOutcome,
   isOutputOfType,
-  OUTPUT_CONTACT_ATTEMPT,
-  OUTPUT_CONTACT_OUTCOME,
+  outputsOfType,
   outputType,
-  contactOutcomeDisplay,
 } from './taskCodes';
 
 export type TaskStatus = Task['status'];
@@ -205,7 +204,8 @@ export function applyTaskAction(
       return refuse(code, message);
     }
   }
-  if (outcome && !isContactOutcome(outcome)) {
+  const outcomeCode = isContactOutcome(outcome) ? outcome : undefined;
+  if (outcome && !outcomeCode) {
     return refuse('unknown-outcome', `“${outcome}” is not a contact outcome.`);
   }
   // "Other" means "described in a note" (contact-outcome CodeSystem).
@@ -230,19 +230,19 @@ export function applyTaskAction(
   const attempt = (text: string): NonNullable<Task['output']>[number] => {
     const annotation: Annotation = { time: now, text };
     if (author?.reference) annotation.authorReference = author;
-    return { type: outputType(OUTPUT_CONTACT_ATTEMPT), valueAnnotation: annotation };
+    return { type: outputType('contact-attempt-note'), valueAnnotation: annotation };
   };
   if (input.kind === 'record-attempt') {
     // The contactOutcome output slice is 0..1 and means the final outcome, so
     // an attempt's outcome is written into its note, as the cohort writes them.
     next.output = [...(task.output ?? []), attempt(`${contactOutcomeDisplay(outcome)}: ${note}`)];
   }
-  if (input.kind === 'complete') {
-    const kept = (task.output ?? []).filter((o) => !isOutputOfType(o.type, OUTPUT_CONTACT_OUTCOME));
+  if (input.kind === 'complete' && outcomeCode) {
+    const kept = (task.output ?? []).filter((o) => !isOutputOfType(o.type, 'contact-outcome'));
     next.output = [
       {
-        type: outputType(OUTPUT_CONTACT_OUTCOME),
-        valueCodeableConcept: { coding: [contactOutcomeCoding(outcome)] },
+        type: outputType('contact-outcome'),
+        valueCodeableConcept: { coding: [contactOutcomeCoding(outcomeCode)] },
       },
       ...kept,
       ...(note ? [attempt(note)] : []),
@@ -289,13 +289,13 @@ export function statusWords(status: TaskStatus): string {
 
 /** The recorded outcome code, if any. */
 export function taskOutcome(task: Task): string | undefined {
-  const out = (task.output ?? []).find((o) => isOutputOfType(o.type, OUTPUT_CONTACT_OUTCOME));
+  const out = outputsOfType(task, 'contact-outcome')[0];
   return out?.valueCodeableConcept?.coding?.find((c) => isContactOutcome(c.code))?.code;
 }
 
 /** Contact attempt notes, oldest first. */
 export function taskAttempts(task: Task): Annotation[] {
-  return (task.output ?? [])
-    .filter((o) => isOutputOfType(o.type, OUTPUT_CONTACT_ATTEMPT) && o.valueAnnotation)
-    .map((o) => o.valueAnnotation as Annotation);
+  return outputsOfType(task, 'contact-attempt-note').flatMap((o) =>
+    o.valueAnnotation ? [o.valueAnnotation] : [],
+  );
 }

@@ -4,6 +4,7 @@
  * interval check.
  */
 import type { Encounter } from 'fhir/r4';
+import { valueSetCodes, valueSetCodings } from './codes';
 import type { DayNumber } from './dates';
 import { ref, type Evidence, type Unreadable } from './evidence';
 import { PARAMETERS } from './parameters';
@@ -12,7 +13,8 @@ import { dayOfText, iso } from './safe';
 const P = PARAMETERS.visits;
 
 const ATTENDED = new Set(['finished', 'in-progress', 'arrived', 'triaged', 'onleave']);
-const ACUTE = new Set<string>(P.acuteCareClasses);
+/** Emergency and inpatient encounter classes (ValueSet acute-care-encounter-class). */
+const ACUTE = valueSetCodes('acute-care-encounter-class');
 
 export type VisitKind = 'attended' | 'missed' | 'planned';
 
@@ -66,6 +68,12 @@ export interface VisitSummary {
   acuteCareFlag: boolean;
   followUp?: FollowUpCheck;
   unreadable: Unreadable[];
+}
+
+/** What an acute-care visit was, in words ("Emergency department visit", "Hospital stay"). */
+export function acuteCareWords(classCode: string | undefined): string {
+  const coding = valueSetCodings('acute-care-encounter-class').find((c) => c.code === classCode);
+  return coding?.display ?? 'Hospital stay';
 }
 
 function encounterDay(e: Encounter): DayNumber | undefined {

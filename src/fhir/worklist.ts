@@ -13,7 +13,8 @@
  */
 import type { CarePlan, Patient, PractitionerRole, Reference, Task } from 'fhir/r4';
 import type { Unreadable } from '../domain/evidence';
-import { PEER_TASK_CODE, PEER_TASK_CODE_SYSTEM } from '../domain/taskCodes';
+import { isPeerSpecialistRole } from '../domain/peerPlan';
+import { PEER_TASK_CODE_TOKEN } from '../domain/taskCodes';
 import { normalizeReference } from '../domain/tasks';
 import { WORKLIST_STATUSES } from '../domain/worklist';
 import { FhirError } from './errors';
@@ -23,7 +24,6 @@ import type { Transport } from './transport';
 import { updateResource } from './write';
 
 export const WORKLIST_PAGE_SIZE = 500;
-const PEER_SPECIALIST_TAXONOMY = '175T00000X';
 
 export interface WorklistUser {
   /** The user's Practitioner (or whatever fhirUser names) and their PractitionerRoles. */
@@ -64,7 +64,7 @@ export async function loadWorklist(
   }
   const selfRef: Reference = { reference: `${who.type}/${who.id}` };
   const taskParams = {
-    code: `${PEER_TASK_CODE_SYSTEM}|${PEER_TASK_CODE}`,
+    code: PEER_TASK_CODE_TOKEN,
     status: WORKLIST_STATUSES.join(','),
     _include: 'Task:patient',
     _count: String(WORKLIST_PAGE_SIZE),
@@ -90,9 +90,7 @@ export async function loadWorklist(
     ...(r.practitioner?.display ? { display: r.practitioner.display } : {}),
   });
   const roleRefs = roles.resources.map(roleRef);
-  const peerRole = roles.resources.find((r) =>
-    (r.code ?? []).some((c) => (c.coding ?? []).some((x) => x.code === PEER_SPECIALIST_TAXONOMY)),
-  );
+  const peerRole = roles.resources.find(isPeerSpecialistRole);
   const claimAs: Reference = peerRole ? roleRef(peerRole) : (roleRefs[0] ?? selfRef);
   const me = [selfRef, ...roleRefs];
   // Round 2: the user's own Tasks, whoever of them (person or role) owns them.

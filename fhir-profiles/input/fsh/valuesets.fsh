@@ -177,3 +177,11 @@ Description: "The agent roles on the Provenance of a peer support plan write: th
 * ^experimental = false
 * $ProvenanceParticipantType#author "Author"
 * $ProvenanceParticipantType#assembler "Assembler"
+
+ValueSet: PeerServicesHcpcsVS
+Id: peer-services-hcpcs
+Title: "Peer services (HCPCS)"
+Description: "The HCPCS Level II code for peer services: a Task with this code is peer work, whoever wrote it."
+* ^status = #active
+* ^experimental = false
+* $HCPCS#H0038 "Self-help/peer services, per 15 minutes"

@@ -7,7 +7,8 @@
  */
 import type { CapabilityStatement } from 'fhir/r4';
 import clientStatement from '../../../fhir-profiles/fsh-generated/resources/CapabilityStatement-peer-recovery-app-client.json';
-import { PEER_TASK_CODE, PEER_TASK_CODE_SYSTEM } from '../../domain/taskCodes';
+import { PEER_SPECIALIST_ROLE_TOKEN } from '../../domain/peerPlan';
+import { PEER_TASK_CODE_TOKEN } from '../../domain/taskCodes';
 import { WORKLIST_STATUSES } from '../../domain/worklist';
 import type { ServerCapabilities } from '../../fhir/capabilities';
 import { HISTORY_YEARS, MEDICATION_REQUEST_STATUSES } from '../../fhir/patientRecord';
@@ -176,8 +177,8 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
   switch (type) {
     case 'PractitionerRole':
       return search(
-        `role=${encodeURIComponent('http://nucc.org/provider-taxonomy|175T00000X')}`,
-        'role=http://nucc.org/provider-taxonomy|175T00000X',
+        `role=${encodeURIComponent(PEER_SPECIALIST_ROLE_TOKEN)}`,
+        `role=${PEER_SPECIALIST_ROLE_TOKEN}`,
       );
     case 'Medication':
       return {
@@ -185,7 +186,7 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
       };
     case 'Task':
       if (ctx.profile === 'worklist' || !p) {
-        const code = `${PEER_TASK_CODE_SYSTEM}|${PEER_TASK_CODE}`;
+        const code = PEER_TASK_CODE_TOKEN;
         const status = WORKLIST_STATUSES.join(',');
         return search(
           `code=${encodeURIComponent(code)}&status=${status}`,

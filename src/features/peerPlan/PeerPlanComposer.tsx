@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { CarePlan, Reference } from 'fhir/r4';
 import { useId, useMemo, useRef, useState } from 'react';
-import reasonCs from '../../../fhir-profiles/codesystems/followup-reason.json';
 import { fromDay } from '../../domain/dates';
+import { FOLLOW_UP_REASONS } from '../../domain/followUpCodes';
 import {
   activityDisplay,
   batchBundle,
@@ -29,11 +29,6 @@ import { patientSummaryKey } from '../summary/usePatientSummary';
 import { clearDraft } from './draftStore';
 import { useCapabilities, usePeerChoices } from './usePeerPlanData';
 import { writePeerPlan } from './writePlan';
-
-const REASONS = (reasonCs.concept as { code: string; display: string }[]).map((c) => ({
-  code: c.code,
-  display: c.display,
-}));
 
 export const APP_INFO = { name: 'Peer Recovery SMART app', version: '0.1.0' };
 
@@ -300,7 +295,7 @@ export function PeerPlanComposer(props: ComposerProps) {
                   value={t.reason}
                   onChange={(e) => updateTask(i, { reason: e.target.value })}
                 >
-                  {REASONS.map((r) => (
+                  {FOLLOW_UP_REASONS.map((r) => (
                     <option key={r.code} value={r.code}>
                       {r.display}
                     </option>

@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import type { CareTeam, Practitioner, PractitionerRole } from 'fhir/r4';
-import { NUCC_SYSTEM, PEER_SPECIALIST_CODE, peerChoices } from '../../domain/peerPlan';
+import { PEER_SPECIALIST_ROLE_TOKEN, peerChoices } from '../../domain/peerPlan';
 import { readCapabilities } from '../../fhir/capabilities';
 import { searchAll } from '../../fhir/search';
 import { useSession } from '../session/SessionContext';
 
-/** Peers to choose from: the patient's CareTeams, then PractitionerRoles with NUCC 175T00000X. */
+/** Peers to choose from: the patient's CareTeams, then PractitionerRoles with the NUCC Peer Specialist code. */
 export function usePeerChoices(patientId: string, enabled: boolean) {
   const { send } = useSession();
   return useQuery({
@@ -14,7 +14,7 @@ export function usePeerChoices(patientId: string, enabled: boolean) {
     queryFn: async () => {
       const [roles, teams] = await Promise.allSettled([
         searchAll<PractitionerRole>(send, 'PractitionerRole', {
-          role: `${NUCC_SYSTEM}|${PEER_SPECIALIST_CODE}`,
+          role: PEER_SPECIALIST_ROLE_TOKEN,
           _include: 'PractitionerRole:practitioner',
         }),
         searchAll<CareTeam>(send, 'CareTeam', { patient: patientId }),

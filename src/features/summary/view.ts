@@ -16,8 +16,10 @@ import type { DayNumber } from '../../domain/dates';
 import type { Level, OverallStatus } from '../../domain/engagement';
 import type { Evidence } from '../../domain/evidence';
 import { orderMme } from '../../domain/mme';
+import { acuteCareWords } from '../../domain/visits';
 import type { PatientSummary } from '../../domain/summary-types';
 import type { TaperState } from '../../domain/taper';
+import { isContactOutcome, outputsOfType } from '../../domain/taskCodes';
 import { OPEN_TASK_STATUSES } from '../../domain/tasks';
 import type { PatientRecord } from '../../domain/types';
 import type { RecordPart } from '../../fhir/patientRecord';
@@ -162,7 +164,7 @@ export function riskFlags(s: PatientSummary): RiskFlag[] {
       out.push({
         id: 'acute-care',
         label: 'Recent emergency or hospital care',
-        text: `${last.classCode === 'EMER' ? 'Emergency department visit' : 'Hospital stay'} on ${day(last.day)} (${relative(last.day, s.asOf)}).`,
+        text: `${acuteCareWords(last.classCode)} on ${day(last.day)} (${relative(last.day, s.asOf)}).`,
         tone: 'danger',
         evidence: s.visits.recentAcuteCare.map((v) => v.evidence),
       });
@@ -368,20 +370,12 @@ function dayText(v: string | undefined): DayNumber | undefined {
  * Task.output typed by the task-output-type CodeSystem (contact-outcome,
  * contact-attempt-note) plus any Task.note.
  */
-export function readPeerTask(
-  t: Task,
-  codes: { outputTypeSystem: string; outcomeSystem: string },
-): PeerTaskView {
-  const outputs = Array.isArray(t.output) ? t.output : [];
-  const typed = (code: string) =>
-    outputs.filter((o) =>
-      (o?.type?.coding ?? []).some((c) => c.system === codes.outputTypeSystem && c.code === code),
-    );
-  const outcomeCc = typed('contact-outcome')[0]?.valueCodeableConcept;
+export function readPeerTask(t: Task): PeerTaskView {
+  const outcomeCc = outputsOfType(t, 'contact-outcome')[0]?.valueCodeableConcept;
   const outcome =
-    outcomeCc?.coding?.find((c) => c.system === codes.outcomeSystem)?.display ?? textOf(outcomeCc);
+    outcomeCc?.coding?.find((c) => isContactOutcome(c.code))?.display ?? textOf(outcomeCc);
   const attempts = [
-    ...typed('contact-attempt-note').map((o) => o.valueAnnotation),
+    ...outputsOfType(t, 'contact-attempt-note').map((o) => o.valueAnnotation),
     ...(Array.isArray(t.note) ? t.note : []),
   ]
     .filter((a): a is NonNullable<typeof a> => !!a && typeof a.text === 'string')
