@@ -79,6 +79,14 @@ describe('result shapes', () => {
     expect(results).toEqual([]);
   });
 
+  it('a quantity whose unit code is not text is read, not thrown on (found by the property test)', () => {
+    const damaged = { valueQuantity: { value: 7, code: 42 } } as unknown as Parameters<
+      typeof udsObs
+    >[3];
+    const { results } = readDrugTests([udsObs('q', asOf, BUP, damaged)]);
+    expect(results[0]?.result).toBe('indeterminate');
+  });
+
   it('reads drug-test components of a panel', () => {
     const panel = udsObs('p', asOf, '00000-0', {
       component: [

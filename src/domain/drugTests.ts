@@ -129,7 +129,10 @@ function fromInterpretation(codes: string[]): TestResult | undefined {
 }
 
 function isNgPerMl(q: Quantity | undefined): boolean {
-  const u = (q?.code ?? q?.unit ?? '').toLowerCase().replace(/\s/g, '');
+  // Damaged input may carry a non-string code or unit: read it as text, never throw.
+  const u = String(q?.code ?? q?.unit ?? '')
+    .toLowerCase()
+    .replace(/\s/g, '');
   return u === 'ng/ml' || u === 'ug/l';
 }
 
