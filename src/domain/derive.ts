@@ -4,10 +4,15 @@
  * step yields an empty result plus a `failures` entry, so one bad module (or
  * one hostile resource) cannot blank the whole summary.
  */
-import { computeCoverage, coveringOn, type CoverageSummary, type SupplyOf } from './coverage';
-import { fromDay, type DayNumber } from './dates';
-import { daysSupply } from './dosage';
-import { summariseDrugTests, type DrugTestSummary } from './drugTests';
+import {
+  computeCoverage,
+  coveringOn,
+  type CoverageSummary,
+  type SupplyOf,
+} from './coverage/coverage';
+import { fromDay, type DayNumber } from './core/dates';
+import { daysSupply } from './medications/dosage';
+import { summariseDrugTests, type DrugTestSummary } from './drugTests/drugTests';
 import {
   assessEngagement,
   engagementStatusCoding,
@@ -16,17 +21,17 @@ import {
   testsDimension,
   visitsDimension,
   type DimensionStatus,
-} from './engagement';
-import type { Unreadable } from './evidence';
-import { proposeFollowUps } from './followUps';
-import { classifyOrders, oudDiagnoses } from './medications';
-import { mmeSeriesReport } from './mme';
-import { PARAMETERS } from './parameters';
-import { assessSafety, type SafetySummary } from './safety';
-import type { MmeSummary, PatientSummary } from './summary-types';
-import { assessTaper, TAPERING_STATES, type TaperSummary } from './taper';
-import type { ClassificationResult, PatientRecord } from './types';
-import { summariseVisits, type VisitSummary } from './visits';
+} from './engagement/engagement';
+import type { Unreadable } from './core/evidence';
+import { proposeFollowUps } from './followUps/followUps';
+import { classifyOrders, oudDiagnoses } from './medications/classify';
+import { mmeSeriesReport } from './medications/mme';
+import { PARAMETERS } from './core/parameters';
+import { assessSafety, type SafetySummary } from './taper/safety';
+import type { MmeSummary, PatientSummary } from './summary';
+import { assessTaper, TAPERING_STATES, type TaperSummary } from './taper/taper';
+import type { ClassificationResult, PatientRecord } from './core/record';
+import { summariseVisits, type VisitSummary } from './visits/visits';
 
 const list = <T>(v: unknown): T[] =>
   Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object') as T[]) : [];

@@ -7,12 +7,12 @@ import {
   transactionBundle,
   type BuildContext,
   type PlannedWrite,
-} from '../../domain/peerPlan';
-import { FhirError } from '../../fhir/errors';
-import { readResource } from '../../fhir/read';
-import type { Transport } from '../../fhir/transport';
-import { firstBatchFailure, postBundle } from '../../fhir/write';
-import { logEvent } from '../../log';
+} from '../domain/peerPlan/writePlan';
+import { FhirError } from './errors';
+import { readResource } from './read';
+import type { Transport } from './transport';
+import { firstBatchFailure, postBundle } from './write';
+import { logEvent } from '../log';
 
 export interface WriteResult {
   write: PlannedWrite;

@@ -7,19 +7,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { computeCoverage, coveredDaysIn, union } from './coverage';
-import { fromDay } from './dates';
-import { deriveAll } from './derive';
-import { daysSupply, dosePlan } from './dosage';
-import { readDrugTests, summariseDrugTests } from './drugTests';
-import { isPeerTask, peerDimension } from './engagement';
-import { classifyOrders, oudDiagnoses } from './medications';
-import { mmeSeriesReport, orderMme } from './mme';
-import { assessTaper, earlyRefills } from './taper';
-import { summariseVisits } from './visits';
-import type { PatientRecord } from './types';
-import { D, order, testSupply } from './test-builders';
-import { buildCohort } from '../../test/fixtures/cohort';
+import { computeCoverage, coveredDaysIn, union } from '../../src/domain/coverage/coverage';
+import { fromDay } from '../../src/domain/core/dates';
+import { deriveAll } from '../../src/domain/derive';
+import { daysSupply, dosePlan } from '../../src/domain/medications/dosage';
+import { readDrugTests, summariseDrugTests } from '../../src/domain/drugTests/drugTests';
+import { isPeerTask, peerDimension } from '../../src/domain/engagement/engagement';
+import { classifyOrders, oudDiagnoses } from '../../src/domain/medications/classify';
+import { mmeSeriesReport, orderMme } from '../../src/domain/medications/mme';
+import { assessTaper, earlyRefills } from '../../src/domain/taper/taper';
+import { summariseVisits } from '../../src/domain/visits/visits';
+import type { PatientRecord } from '../../src/domain/core/record';
+import { D, order, testSupply } from './builders';
+import { buildCohort } from '../fixtures/cohort';
 import { recordOf } from './scenarios/record';
 
 const asOf = D('2024-06-30');

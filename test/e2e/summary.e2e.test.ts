@@ -1,9 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dayOf } from '../../src/domain/dates';
+import { dayOf } from '../../src/domain/core/dates';
 import { deriveAll } from '../../src/domain/derive';
-import type { PatientRecord } from '../../src/domain/types';
+import type { PatientRecord } from '../../src/domain/core/record';
 import { launchFromSimulator, startStack, type Stack } from './stack';
 
 let stack: Stack;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { conceptsOf, systemOf } from './codes';
-import { engagementStatusCoding, OVERALL_STATUSES } from './engagement';
-import { TAPER_STATES, taperStatusCoding } from './taper';
+import { engagementStatusCoding, OVERALL_STATUSES } from '../engagement/engagement';
+import { TAPER_STATES, taperStatusCoding } from '../taper/taper';
 
 describe('domain states ↔ fhir-profiles CodeSystems', () => {
   it('every taper state except "unknown" has a taper-status code, and every code a state', () => {

@@ -13,8 +13,8 @@ import {
   type CodeSystemId,
   type Concept,
   type ValueSetId,
-} from '../../fhir-profiles/generated/codes';
-import { codingsOf } from './safe';
+} from '../../../fhir-profiles/generated/codes';
+import { codingsOf } from './guards';
 
 /** The concepts of one of the app's CodeSystems, in its order. */
 export function conceptsOf(cs: CodeSystemId): readonly Concept[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { addDays, dayOf, daysBetween, fromDay, toDay } from './dates';
-import { dayOfText } from './safe';
+import { dayOfText } from './guards';
 
 describe('toDay / fromDay', () => {
   it('reads dates, dateTimes, instants and partial dates', () => {

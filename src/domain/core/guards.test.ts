@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromDayByDate, toDayByPattern } from './dates';
-import { dayOfText, iso } from './safe';
+import { dayOfText, iso } from './guards';
 
 // dates.ts converts dates arithmetically for speed; it must agree exactly with
 // the reference reading (pattern + Date) and formatting (Date).

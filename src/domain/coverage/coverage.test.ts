@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeCoverage } from './coverage';
-import { fromDay } from './dates';
-import { D, dispense, order, testSupply } from './test-builders';
+import { fromDay } from '../core/dates';
+import { D, dispense, order, testSupply } from '../../../test/domain/builders';
 
 const jan1 = D('2024-01-01');
 

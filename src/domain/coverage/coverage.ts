@@ -11,11 +11,11 @@
  * is broken but no new one opens). `hedisEpisodeStart` keeps the HEDIS view.
  */
 import type { MedicationDispense } from 'fhir/r4';
-import type { DayNumber } from './dates';
-import { ref, type Evidence, type Unreadable } from './evidence';
-import { PARAMETERS } from './parameters';
-import { dayOfText, iso } from './safe';
-import type { ClassifiedOrder, MoudProduct } from './types';
+import type { DayNumber } from '../core/dates';
+import { ref, type Evidence, type Unreadable } from '../core/evidence';
+import { PARAMETERS } from '../core/parameters';
+import { dayOfText, iso } from '../core/guards';
+import type { ClassifiedOrder, MoudProduct } from '../core/record';
 
 const P = PARAMETERS.coverage;
 

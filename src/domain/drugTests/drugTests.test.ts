@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summariseDrugTests, readDrugTests } from './drugTests';
-import { D, udsObs } from './test-builders';
+import { D, udsObs } from '../../../test/domain/builders';
 
 const asOf = D('2024-06-30');
 const BUP = '58359-1';

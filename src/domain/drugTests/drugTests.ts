@@ -15,12 +15,12 @@ import {
   SYSTEM,
   UDS_GROUPS_OF_LOINC,
   type UdsAnalyteGroup,
-} from '../../fhir-profiles/generated/codes';
-import { valueSetCodes } from './codes';
-import type { DayNumber } from './dates';
-import { ref, type Evidence, type Unreadable } from './evidence';
-import { PARAMETERS } from './parameters';
-import { dayOfText, iso } from './safe';
+} from '../../../fhir-profiles/generated/codes';
+import { valueSetCodes } from '../core/codes';
+import type { DayNumber } from '../core/dates';
+import { ref, type Evidence, type Unreadable } from '../core/evidence';
+import { PARAMETERS } from '../core/parameters';
+import { dayOfText, iso } from '../core/guards';
 
 const P = PARAMETERS.drugTests;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeCoverage } from './coverage';
+import { computeCoverage } from '../coverage/coverage';
 import {
   ENGAGEMENT_RULES,
   assessEngagement,
@@ -9,8 +9,8 @@ import {
   type DimensionStatus,
   type Level,
 } from './engagement';
-import { D, order, peerTask, testSupply } from './test-builders';
-import codeSystem from '../../fhir-profiles/codesystems/followup-reason.json';
+import { D, order, peerTask, testSupply } from '../../../test/domain/builders';
+import { FOLLOW_UP_REASONS } from '../followUps/reasons';
 
 const asOf = D('2024-06-30');
 const dims = (m: Level, v: Level, t: Level, p: Level): Record<Dimension, DimensionStatus> => ({
@@ -45,7 +45,7 @@ describe('engagement table', () => {
   it('reasons are person-first and non-stigmatising', () => {
     const banned = /\b(addict|abuser|abuse|clean|dirty|non-?compliant|junkie)\b/i;
     for (const r of ENGAGEMENT_RULES) expect(r.because).not.toMatch(banned);
-    for (const c of codeSystem.concept) expect(`${c.display} ${c.definition}`).not.toMatch(banned);
+    for (const c of FOLLOW_UP_REASONS) expect(`${c.display} ${c.definition}`).not.toMatch(banned);
   });
 });
 

@@ -5,17 +5,17 @@
  * documented in docs/engagement-rules.md. Never a single opaque score.
  */
 import type { CarePlan, Coding, Task } from 'fhir/r4';
-import type { CoverageSummary } from './coverage';
-import type { DayNumber } from './dates';
-import type { DrugTestSummary } from './drugTests';
-import { ref, type Evidence } from './evidence';
-import { PARAMETERS } from './parameters';
-import type { VisitSummary } from './visits';
-import type { CodeOf } from '../../fhir-profiles/generated/codes';
-import { codingOf, inValueSet } from './codes';
-import { FOLLOW_UP_REASON_SYSTEM } from './followUpCodes';
-import { arr, codingsOf, dayOfText, iso } from './safe';
-import { OPEN_TASK_STATUSES } from './tasks';
+import type { CoverageSummary } from '../coverage/coverage';
+import type { DayNumber } from '../core/dates';
+import type { DrugTestSummary } from '../drugTests/drugTests';
+import { ref, type Evidence } from '../core/evidence';
+import { PARAMETERS } from '../core/parameters';
+import type { VisitSummary } from '../visits/visits';
+import type { CodeOf } from '../../../fhir-profiles/generated/codes';
+import { codingOf, inValueSet } from '../core/codes';
+import { FOLLOW_UP_REASON_SYSTEM } from '../followUps/reasons';
+import { arr, codingsOf, dayOfText, iso } from '../core/guards';
+import { OPEN_TASK_STATUSES } from '../tasks/workflow';
 
 const P = PARAMETERS.engagement;
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { computeCoverage } from './coverage';
-import { fromDay } from './dates';
-import { medicationDimension } from './engagement';
-import { FOLLOW_UP_REASON_SYSTEM, FOLLOW_UP_REASONS, isFollowUpReason } from './followUpCodes';
+import { computeCoverage } from '../coverage/coverage';
+import { fromDay } from '../core/dates';
+import { medicationDimension } from '../engagement/engagement';
+import { FOLLOW_UP_REASON_SYSTEM, FOLLOW_UP_REASONS, isFollowUpReason } from './reasons';
 import { PROPOSED_REASONS, proposeFollowUps } from './followUps';
-import { peerDimension } from './engagement';
-import { toDay } from './dates';
+import { peerDimension } from '../engagement/engagement';
+import { toDay } from '../core/dates';
 import type { Task } from 'fhir/r4';
-import { summariseDrugTests } from './drugTests';
-import { summariseVisits } from './visits';
-import { D, encounter, order, peerTask, testSupply, udsObs } from './test-builders';
+import { summariseDrugTests } from '../drugTests/drugTests';
+import { summariseVisits } from '../visits/visits';
+import { D, encounter, order, peerTask, testSupply, udsObs } from '../../../test/domain/builders';
 
 const asOf = D('2024-06-30');
 

@@ -6,17 +6,17 @@
  * Task carry its reference so the worklist does not duplicate work.
  */
 import type { CarePlan, Coding, Task } from 'fhir/r4';
-import type { CoverageSummary } from './coverage';
-import type { DayNumber } from './dates';
-import type { DrugTestSummary } from './drugTests';
-import { medicationWord, isPeerTask, type DimensionStatus } from './engagement';
-import { ref, type Evidence } from './evidence';
-import { followUpReasonCoding } from './followUpCodes';
-import { PARAMETERS } from './parameters';
-import { arr, codingsOf, dayOfText, iso } from './safe';
-import type { SafetySummary } from './safety';
-import type { TaperSummary } from './taper';
-import type { VisitSummary } from './visits';
+import type { CoverageSummary } from '../coverage/coverage';
+import type { DayNumber } from '../core/dates';
+import type { DrugTestSummary } from '../drugTests/drugTests';
+import { medicationWord, isPeerTask, type DimensionStatus } from '../engagement/engagement';
+import { ref, type Evidence } from '../core/evidence';
+import { followUpReasonCoding } from './reasons';
+import { PARAMETERS } from '../core/parameters';
+import { arr, codingsOf, dayOfText, iso } from '../core/guards';
+import type { SafetySummary } from '../taper/safety';
+import type { TaperSummary } from '../taper/taper';
+import type { VisitSummary } from '../visits/visits';
 
 const P = PARAMETERS.followUps;
 

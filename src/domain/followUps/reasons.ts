@@ -3,8 +3,8 @@
  * (fhir-profiles/codesystems/followup-reason.json), from the generated code module.
  */
 import type { Coding } from 'fhir/r4';
-import type { CodeOf } from '../../fhir-profiles/generated/codes';
-import { conceptsOf, displayOf, isCodeOf, systemOf } from './codes';
+import type { CodeOf } from '../../../fhir-profiles/generated/codes';
+import { conceptsOf, displayOf, isCodeOf, systemOf } from '../core/codes';
 
 export type FollowUpReason = CodeOf<'followup-reason'>;
 

@@ -1,8 +1,8 @@
 import type { Condition, Medication, MedicationRequest } from 'fhir/r4';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toDay } from './dates';
-import { classifyOrders, parseRxnormName } from './medications';
+import { toDay } from '../core/dates';
+import { classifyOrders, parseRxnormName } from './classify';
 
 const RX = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const mr = (id: string, extra: Partial<MedicationRequest> = {}): MedicationRequest => ({

@@ -19,9 +19,9 @@ import {
   OUD_SNOMED,
   RXNORM_GROUPS,
   SYSTEM,
-} from '../../fhir-profiles/generated/codes';
-import { toDay, type DayNumber } from './dates';
-import type { Evidence, Unreadable } from './evidence';
+} from '../../../fhir-profiles/generated/codes';
+import { toDay, type DayNumber } from '../core/dates';
+import type { Evidence, Unreadable } from '../core/evidence';
 import type {
   ClassificationResult,
   ClassifiedOrder,
@@ -29,7 +29,7 @@ import type {
   MedicationCategory,
   MoudProduct,
   PatientRecord,
-} from './types';
+} from '../core/record';
 
 // ---------------------------------------------------------------- safe readers
 

@@ -4,11 +4,11 @@
  * concurrent instructions, and days supply. Unknown stays unknown, with the
  * reason: nothing here guesses 0, and nothing throws on malformed input.
  */
-import { OPIOID_INGREDIENTS } from '../../fhir-profiles/generated/codes';
-import { toDay } from './dates';
-import type { Evidence } from './evidence';
-import { arr, normaliseMassUnit, num, obj, str, type Obj } from './medications';
-import type { ClassifiedOrder, Ingredient, MoudProduct } from './types';
+import { OPIOID_INGREDIENTS } from '../../../fhir-profiles/generated/codes';
+import { toDay } from '../core/dates';
+import type { Evidence } from '../core/evidence';
+import { arr, normaliseMassUnit, num, obj, str, type Obj } from './classify';
+import type { ClassifiedOrder, Ingredient, MoudProduct } from '../core/record';
 
 /**
  * Default days supply when an order states neither duration nor quantity

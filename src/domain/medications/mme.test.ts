@@ -1,13 +1,13 @@
 import type { Dosage, MedicationRequest } from 'fhir/r4';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DRUGS } from '../../fhir-profiles/generated/codes';
-import { toDay } from './dates';
+import { DRUGS } from '../../../fhir-profiles/generated/codes';
+import { toDay } from '../core/dates';
 import { daysSupply, dosePlan, PRN_FLAG } from './dosage';
-import { classifyOrders } from './medications';
+import { classifyOrders } from './classify';
 import { mmeSeries, mmeSeriesReport, orderMme } from './mme';
 import { MME_FACTORS, MME_FACTOR_SET } from './mmeFactors';
-import type { ClassifiedOrder } from './types';
+import type { ClassifiedOrder } from '../core/record';
 
 const RX = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const D = (iso: string) => toDay(iso) as number;

@@ -18,11 +18,11 @@
  * - Sequential steps follow one another from the start; the last step (or
  *   the first without a duration) runs to the end of the supply.
  */
-import { addDays, fromDay as isoDate, toDay as dayOf, type DayNumber } from './dates';
+import { addDays, fromDay as isoDate, toDay as dayOf, type DayNumber } from '../core/dates';
 import { dosePlan, daysSupply, type DoseStep, type IngredientDose } from './dosage';
-import type { Evidence, Unreadable } from './evidence';
-import { arr, obj, str } from './medications';
-import { KEY_INGREDIENTS } from '../../fhir-profiles/generated/codes';
+import type { Evidence, Unreadable } from '../core/evidence';
+import { arr, obj, str } from './classify';
+import { KEY_INGREDIENTS } from '../../../fhir-profiles/generated/codes';
 import {
   MME_EXCLUDED,
   MME_FACTOR_SET,
@@ -31,7 +31,7 @@ import {
   type FactorBasis,
   type MmeFactorSet,
 } from './mmeFactors';
-import type { ClassifiedOrder, MmeDay } from './types';
+import type { ClassifiedOrder, MmeDay } from '../core/record';
 
 const round = (x: number, places = 2): number => Math.round(x * 10 ** places) / 10 ** places;
 const fmt = (x: number): string => String(round(x, 4));

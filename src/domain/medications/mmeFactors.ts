@@ -16,7 +16,7 @@ import {
   MME_FACTORS,
   type MmeBasis,
   type MmeFactor,
-} from '../../fhir-profiles/generated/codes';
+} from '../../../fhir-profiles/generated/codes';
 
 export { MME_EXCLUDED, MME_FACTOR_SET, MME_FACTORS };
 export type MmeFactorSet = typeof MME_FACTOR_SET;

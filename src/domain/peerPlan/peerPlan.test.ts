@@ -1,8 +1,8 @@
 import type { Bundle, CarePlan, CareTeam, FhirResource, Provenance, Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { validateAgainstProfiles } from '../../fhir-profiles/validate';
-import { SandboxFhirServer } from '../../test/sandbox/fhir';
-import type { FollowUp } from './followUps';
+import { validateAgainstProfiles } from '../../../fhir-profiles/validate';
+import { SandboxFhirServer } from '../../../test/sandbox/fhir';
+import type { FollowUp } from '../followUps/followUps';
 import {
   batchBundle,
   batchSteps,
@@ -21,7 +21,7 @@ import {
   transactionBundle,
   type BuildContext,
   type PeerPlanDraft,
-} from './peerPlan';
+} from './writePlan';
 
 const NOW = new Date('2025-03-12T14:00:00Z');
 let counter = 0;

@@ -32,7 +32,7 @@ import {
   CANONICAL_BASE,
   MME_FACTOR_SET,
   PROFILE as PROFILE_URL,
-} from '../../fhir-profiles/generated/codes';
+} from '../../../fhir-profiles/generated/codes';
 import {
   codingOf,
   conceptsOf,
@@ -43,11 +43,11 @@ import {
   systemOf,
   tokenOf,
   valueSetCodings,
-} from './codes';
-import { followUpReasonCoding, isFollowUpReason } from './followUpCodes';
-import type { FollowUp, RequestPriority } from './followUps';
-import { isOudConcept } from './medications';
-import { arr, codingsOf } from './safe';
+} from '../core/codes';
+import { followUpReasonCoding, isFollowUpReason } from '../followUps/reasons';
+import type { FollowUp, RequestPriority } from '../followUps/followUps';
+import { isOudConcept } from '../medications/classify';
+import { arr, codingsOf } from '../core/guards';
 
 export const APP_BASE = CANONICAL_BASE;
 export const IDENTIFIER_SYSTEM = {

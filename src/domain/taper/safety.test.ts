@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assessSafety, type SafetyInput } from './safety';
-import { D, order, testSupply, udsObs } from './test-builders';
-import { summariseDrugTests } from './drugTests';
-import { proposeFollowUps } from './followUps';
+import { D, order, testSupply, udsObs } from '../../../test/domain/builders';
+import { summariseDrugTests } from '../drugTests/drugTests';
+import { proposeFollowUps } from '../followUps/followUps';
 
 const asOf = D('2024-12-31');
 const noTaper: SafetyInput['taper'] = {

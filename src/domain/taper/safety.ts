@@ -13,15 +13,15 @@
  * - A benzodiazepine with MOUD is flagged, but the words never suggest stopping
  *   MOUD (FDA 2017: do not withhold MOUD; coordinate care, offer naloxone).
  */
-import { isMoud } from './coverage';
-import type { SupplyOf } from './coverage';
-import type { DayNumber } from './dates';
-import type { DrugTestSummary } from './drugTests';
-import type { Evidence } from './evidence';
-import { PARAMETERS } from './parameters';
-import { iso } from './safe';
+import { isMoud } from '../coverage/coverage';
+import type { SupplyOf } from '../coverage/coverage';
+import type { DayNumber } from '../core/dates';
+import type { DrugTestSummary } from '../drugTests/drugTests';
+import type { Evidence } from '../core/evidence';
+import { PARAMETERS } from '../core/parameters';
+import { iso } from '../core/guards';
 import { activeOn, rescueNaloxoneOrders, type TaperSummary } from './taper';
-import type { ClassifiedOrder } from './types';
+import type { ClassifiedOrder } from '../core/record';
 
 const P = PARAMETERS.taper;
 

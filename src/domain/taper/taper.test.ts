@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assessTaper } from './taper';
-import { D, order, testSupply, udsObs } from './test-builders';
-import { readDrugTests } from './drugTests';
-import type { MmeDay } from './types';
+import { D, order, testSupply, udsObs } from '../../../test/domain/builders';
+import { readDrugTests } from '../drugTests/drugTests';
+import type { MmeDay } from '../core/record';
 
 const asOf = D('2024-12-31');
 

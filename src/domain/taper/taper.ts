@@ -15,17 +15,17 @@
  *   a gradual taper (a small dose to zero) is not abrupt: the fall must also
  *   be at least `abruptMinFallOfBaselinePct` of baseline (unconfirmed parameter).
  */
-import type { DayNumber } from './dates';
-import type { DrugTestSummary } from './drugTests';
-import type { Evidence } from './evidence';
-import { PARAMETERS } from './parameters';
-import { iso } from './safe';
-import type { ClassifiedOrder, MmeDay } from './types';
+import type { DayNumber } from '../core/dates';
+import type { DrugTestSummary } from '../drugTests/drugTests';
+import type { Evidence } from '../core/evidence';
+import { PARAMETERS } from '../core/parameters';
+import { iso } from '../core/guards';
+import type { ClassifiedOrder, MmeDay } from '../core/record';
 import type { Coding } from 'fhir/r4';
-import type { CodeOf } from '../../fhir-profiles/generated/codes';
-import { codingOf } from './codes';
-import type { SupplyOf } from './coverage';
-import type { VisitSummary } from './visits';
+import type { CodeOf } from '../../../fhir-profiles/generated/codes';
+import { codingOf } from '../core/codes';
+import type { SupplyOf } from '../coverage/coverage';
+import type { VisitSummary } from '../visits/visits';
 
 const P = PARAMETERS.taper;
 

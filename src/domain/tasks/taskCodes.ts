@@ -4,8 +4,8 @@
  * task-output-type and contact-outcome).
  */
 import type { CodeableConcept, Coding, Task } from 'fhir/r4';
-import type { CodeOf } from '../../fhir-profiles/generated/codes';
-import { codingOf, conceptsOf, displayOf, isCodeOf, systemOf, tokenOf } from './codes';
+import type { CodeOf } from '../../../fhir-profiles/generated/codes';
+import { codingOf, conceptsOf, displayOf, isCodeOf, systemOf, tokenOf } from '../core/codes';
 
 /** The Task.code of every peer follow-up Task the app writes and reads. */
 export const PEER_TASK_CODING: Coding = codingOf('peer-task-code', 'peer-follow-up');

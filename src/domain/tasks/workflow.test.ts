@@ -1,7 +1,7 @@
 import type { Reference, Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { validateAgainstProfiles } from '../../fhir-profiles/validate';
-import { Ctx, peerTask } from '../../test/fixtures/cohort/builders';
+import { validateAgainstProfiles } from '../../../fhir-profiles/validate';
+import { Ctx, peerTask } from '../../../test/fixtures/cohort/builders';
 import {
   applyTaskAction,
   availableActions,
@@ -11,7 +11,7 @@ import {
   type TaskActionInput,
   type TaskActionKind,
   type TaskStatus,
-} from './tasks';
+} from './workflow';
 import { CONTACT_OUTCOMES } from './taskCodes';
 
 const ME_PRACTITIONER: Reference = { reference: 'Practitioner/peer-a' };

@@ -1,6 +1,6 @@
 import type { Patient, Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { toDay } from './dates';
+import { toDay } from '../core/dates';
 import {
   buildWorklist,
   dueWords,

@@ -3,8 +3,8 @@
  * first (Task.priority), then by due date, with priority and due in words.
  */
 import type { Patient, Reference, Task } from 'fhir/r4';
-import { daysBetween, toDay, type DayNumber } from './dates';
-import { actorsFor, normalizeReference } from './tasks';
+import { daysBetween, toDay, type DayNumber } from '../core/dates';
+import { actorsFor, normalizeReference } from './workflow';
 
 /** Open statuses the worklist fetches and filters on. */
 export const WORKLIST_STATUSES = ['requested', 'accepted', 'in-progress', 'on-hold'] as const;

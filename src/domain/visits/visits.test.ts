@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromDay } from './dates';
-import { D, encounter } from './test-builders';
+import { fromDay } from '../core/dates';
+import { D, encounter } from '../../../test/domain/builders';
 import { summariseVisits } from './visits';
 
 const asOf = D('2024-06-30');

@@ -4,11 +4,11 @@
  * interval check.
  */
 import type { Encounter } from 'fhir/r4';
-import { valueSetCodes, valueSetCodings } from './codes';
-import type { DayNumber } from './dates';
-import { ref, type Evidence, type Unreadable } from './evidence';
-import { PARAMETERS } from './parameters';
-import { dayOfText, iso } from './safe';
+import { valueSetCodes, valueSetCodings } from '../core/codes';
+import type { DayNumber } from '../core/dates';
+import { ref, type Evidence, type Unreadable } from '../core/evidence';
+import { PARAMETERS } from '../core/parameters';
+import { dayOfText, iso } from '../core/guards';
 
 const P = PARAMETERS.visits;
 

@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { CarePlan, Reference } from 'fhir/r4';
 import { useId, useMemo, useRef, useState } from 'react';
-import { fromDay } from '../../domain/dates';
-import { FOLLOW_UP_REASONS } from '../../domain/followUpCodes';
+import { fromDay } from '../../domain/core/dates';
+import { FOLLOW_UP_REASONS } from '../../domain/followUps/reasons';
 import {
   activityDisplay,
   batchBundle,
@@ -20,7 +20,7 @@ import {
   type DraftTask,
   type PeerChoice,
   type PeerPlanDraft,
-} from '../../domain/peerPlan';
+} from '../../domain/peerPlan/writePlan';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { etagOf } from '../../fhir/read';
 import { isGranted } from '../../smart/scopes';
@@ -28,7 +28,7 @@ import { useSession } from '../session/SessionContext';
 import { patientSummaryKey } from '../summary/usePatientSummary';
 import { clearDraft } from './draftStore';
 import { useCapabilities, usePeerChoices } from './usePeerPlanData';
-import { writePeerPlan } from './writePlan';
+import { writePeerPlan } from '../../fhir/planWrite';
 
 export const APP_INFO = { name: 'Peer Recovery SMART app', version: '0.1.0' };
 

@@ -1,4 +1,4 @@
-import { peerPlanDraftShape, type PeerPlanDraft } from '../../domain/peerPlan';
+import { peerPlanDraftShape, type PeerPlanDraft } from '../../domain/peerPlan/writePlan';
 
 /**
  * The unsent draft in sessionStorage (this tab only, gone when it closes) so

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { UdsAnalyteGroup } from '../../../fhir-profiles/generated/codes';
-import type { DrugTestResult, TestResult } from '../../domain/drugTests';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { DrugTestResult, TestResult } from '../../domain/drugTests/drugTests';
+import type { PatientSummary } from '../../domain/summary';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { EvidenceDisclosure } from '../../ui/EvidenceDisclosure';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge';

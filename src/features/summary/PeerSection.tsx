@@ -1,5 +1,5 @@
-import { isPeerTask } from '../../domain/engagement';
-import type { PatientSummary } from '../../domain/summary-types';
+import { isPeerTask } from '../../domain/engagement/engagement';
+import type { PatientSummary } from '../../domain/summary';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { EvidenceDisclosure } from '../../ui/EvidenceDisclosure';
 import { StatusBadge } from '../../ui/StatusBadge';

@@ -1,8 +1,8 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Patient } from 'fhir/r4';
-import { dayOf } from '../../domain/dates';
+import { dayOf } from '../../domain/core/dates';
 import { deriveAll } from '../../domain/derive';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import { loadPatientRecord, type LoadedRecord } from '../../fhir/patientRecord';
 import { readResource } from '../../fhir/read';
 import type { Transport } from '../../fhir/transport';

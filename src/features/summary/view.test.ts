@@ -1,10 +1,10 @@
 import type { Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import { moduleFailures, paceWords, readPeerTask, riskFlags } from './view';
-import { assessSafety } from '../../domain/safety';
-import { contactOutcomeCoding, outputType } from '../../domain/taskCodes';
-import { D, order, testSupply } from '../../domain/test-builders';
+import { assessSafety } from '../../domain/taper/safety';
+import { contactOutcomeCoding, outputType } from '../../domain/tasks/taskCodes';
+import { D, order, testSupply } from '../../../test/domain/builders';
 
 describe('paceWords', () => {
   const taper = (state: PatientSummary['taper']['state'], pace?: number) =>

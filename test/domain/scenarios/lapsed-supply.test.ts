@@ -5,9 +5,9 @@
  * detected d65 and d37; one open (requested) peer Task authored d1.
  */
 import { describe, expect, it } from 'vitest';
-import { buildCohort } from '../../../test/fixtures/cohort';
-import { dayOf } from '../dates';
-import { deriveAll } from '../derive';
+import { buildCohort } from '../../fixtures/cohort';
+import { dayOf } from '../../../src/domain/core/dates';
+import { deriveAll } from '../../../src/domain/derive';
 import { recordOf } from './record';
 
 const asOfDate = new Date('2025-03-15T12:00:00Z');

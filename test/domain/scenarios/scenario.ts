@@ -2,10 +2,10 @@
  * Test helper: one cohort patient derived as of a fixed day, plus small
  * helpers to state expectations in "days before asOf" like the fixture files.
  */
-import { buildCohort } from '../../../test/fixtures/cohort';
-import { dayOf, fromDay, type DayNumber } from '../dates';
-import { deriveAll } from '../derive';
-import type { PatientSummary } from '../summary-types';
+import { buildCohort } from '../../fixtures/cohort';
+import { dayOf, fromDay, type DayNumber } from '../../../src/domain/core/dates';
+import { deriveAll } from '../../../src/domain/derive';
+import type { PatientSummary } from '../../../src/domain/summary';
 import { recordOf } from './record';
 
 /** Noon UTC: the same calendar day in every zone from −11 to +11. */
