@@ -29,7 +29,7 @@ import {
   PROFILE_URLS,
   validateAgainstProfiles,
 } from './validate';
-import { TAPERING_STATES } from '../src/domain/taper/taper';
+import { TAPERING_STATES } from '../src/domain/taper';
 import { readCompiled, runSushi } from '../scripts/build-profiles';
 
 const compiled = readdirSync(COMPILED_DIR)

@@ -4,15 +4,10 @@
  * step yields an empty result plus a `failures` entry, so one bad module (or
  * one hostile resource) cannot blank the whole summary.
  */
-import {
-  computeCoverage,
-  coveringOn,
-  type CoverageSummary,
-  type SupplyOf,
-} from './coverage/coverage';
-import { fromDay, type DayNumber } from './core/dates';
-import { daysSupply } from './medications/dosage';
-import { summariseDrugTests, type DrugTestSummary } from './drugTests/drugTests';
+import { computeCoverage, coveringOn, type CoverageSummary, type SupplyOf } from './coverage';
+import { fromDay, type DayNumber } from './core';
+import { daysSupply } from './medications';
+import { summariseDrugTests, type DrugTestSummary } from './drugTests';
 import {
   assessEngagement,
   engagementStatusCoding,
@@ -21,17 +16,18 @@ import {
   testsDimension,
   visitsDimension,
   type DimensionStatus,
-} from './engagement/engagement';
-import type { Unreadable } from './core/evidence';
-import { proposeFollowUps } from './followUps/followUps';
-import { classifyOrders, oudDiagnoses } from './medications/classify';
-import { mmeSeriesReport } from './medications/mme';
-import { PARAMETERS } from './core/parameters';
-import { assessSafety, type SafetySummary } from './taper/safety';
+} from './engagement';
+import type { Unreadable } from './core';
+import { proposeFollowUps } from './followUps';
+import { classifyOrders, oudDiagnoses } from './medications';
+import { mmeSeriesReport } from './medications';
+import { PARAMETERS } from './core';
+import { assessSafety, type SafetySummary } from './taper';
 import type { MmeSummary, PatientSummary } from './summary';
-import { assessTaper, TAPERING_STATES, type TaperSummary } from './taper/taper';
-import type { ClassificationResult, PatientRecord } from './core/record';
-import { summariseVisits, type VisitSummary } from './visits/visits';
+import { assessTaper, TAPERING_STATES, type TaperSummary } from './taper';
+import type { PatientRecord } from './core';
+import type { ClassificationResult } from './medications';
+import { summariseVisits, type VisitSummary } from './visits';
 
 const list = <T>(v: unknown): T[] =>
   Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object') as T[]) : [];

@@ -3,16 +3,16 @@
  * plan composer and the worklist read. Every statement inside carries its
  * Evidence (rule id + resource references + detail).
  */
-import type { CoverageSummary } from './coverage/coverage';
-import type { DayNumber } from './core/dates';
-import type { DrugTestSummary } from './drugTests/drugTests';
-import type { EngagementSummary } from './engagement/engagement';
-import type { Unreadable } from './core/evidence';
-import type { FollowUp } from './followUps/followUps';
-import type { SafetySummary } from './taper/safety';
-import type { TaperSummary } from './taper/taper';
-import type { ClassifiedOrder, MmeDay } from './core/record';
-import type { VisitSummary } from './visits/visits';
+import type { CoverageSummary } from './coverage';
+import type { DayNumber } from './core';
+import type { DrugTestSummary } from './drugTests';
+import type { EngagementSummary } from './engagement';
+import type { Unreadable } from './core';
+import type { FollowUp } from './followUps';
+import type { SafetySummary } from './taper';
+import type { TaperSummary } from './taper';
+import type { ClassifiedOrder, MmeDay } from './medications';
+import type { VisitSummary } from './visits';
 
 export interface MmeSummary {
   fromDay: DayNumber;

@@ -1,11 +1,11 @@
 import type { FhirResource, Medication, MedicationRequest, Patient } from 'fhir/r4';
-import type { Unreadable } from '../domain/core/evidence';
+import type { Unreadable } from '../domain/core';
 import {
   emptyPatientRecord,
   type LoadStatus,
   type PatientRecord,
   type RecordPart,
-} from '../domain/core/record';
+} from '../domain/core';
 import { FhirError } from './errors';
 import { readResource, type ReadResult } from './read';
 import { searchAll, type SearchResult } from './search';

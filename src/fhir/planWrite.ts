@@ -7,7 +7,7 @@ import {
   transactionBundle,
   type BuildContext,
   type PlannedWrite,
-} from '../domain/peerPlan/writePlan';
+} from '../domain/peerPlan';
 import { FhirError } from './errors';
 import { readResource } from './read';
 import type { Transport } from './transport';

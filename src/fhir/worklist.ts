@@ -12,11 +12,11 @@
  * without patients: more data, not less.)
  */
 import type { CarePlan, Patient, PractitionerRole, Reference, Task } from 'fhir/r4';
-import type { Unreadable } from '../domain/core/evidence';
-import { isPeerSpecialistRole } from '../domain/peerPlan/writePlan';
-import { PEER_TASK_CODE_TOKEN } from '../domain/tasks/taskCodes';
-import { normalizeReference } from '../domain/tasks/workflow';
-import { WORKLIST_STATUSES } from '../domain/tasks/worklist';
+import type { Unreadable } from '../domain/core';
+import { isPeerSpecialistRole } from '../domain/peerPlan';
+import { PEER_TASK_CODE_TOKEN } from '../domain/tasks';
+import { normalizeReference } from '../domain/tasks';
+import { WORKLIST_STATUSES } from '../domain/tasks';
 import { FhirError } from './errors';
 import { etagOf, readResource, type ReadResult } from './read';
 import { searchAll, type SearchResult } from './search';

@@ -3,13 +3,13 @@
  * ClassifiedOrder / MmeDay values directly without the classifier.
  */
 import type { Encounter, MedicationDispense, Observation, Task } from 'fhir/r4';
-import { fromDay, toDay, type DayNumber } from '../../src/domain/core/dates';
-import { FOLLOW_UP_REASON_SYSTEM } from '../../src/domain/followUps/reasons';
+import { fromDay, toDay, type DayNumber } from '../../src/domain/core';
+import { FOLLOW_UP_REASON_SYSTEM } from '../../src/domain/followUps';
 import type {
   ClassifiedOrder,
   MedicationCategory,
   MoudProduct,
-} from '../../src/domain/core/record';
+} from '../../src/domain/medications';
 
 export const D = (iso: string): DayNumber => toDay(iso) as DayNumber;
 

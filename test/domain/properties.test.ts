@@ -7,17 +7,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { computeCoverage, coveredDaysIn, union } from '../../src/domain/coverage/coverage';
-import { fromDay } from '../../src/domain/core/dates';
+import { computeCoverage, coveredDaysIn, union } from '../../src/domain/coverage';
+import { fromDay } from '../../src/domain/core';
 import { deriveAll } from '../../src/domain/derive';
-import { daysSupply, dosePlan } from '../../src/domain/medications/dosage';
-import { readDrugTests, summariseDrugTests } from '../../src/domain/drugTests/drugTests';
-import { isPeerTask, peerDimension } from '../../src/domain/engagement/engagement';
-import { classifyOrders, oudDiagnoses } from '../../src/domain/medications/classify';
-import { mmeSeriesReport, orderMme } from '../../src/domain/medications/mme';
-import { assessTaper, earlyRefills } from '../../src/domain/taper/taper';
-import { summariseVisits } from '../../src/domain/visits/visits';
-import type { PatientRecord } from '../../src/domain/core/record';
+import { daysSupply, dosePlan } from '../../src/domain/medications';
+import { readDrugTests, summariseDrugTests } from '../../src/domain/drugTests';
+import { isPeerTask, peerDimension } from '../../src/domain/engagement';
+import { classifyOrders, oudDiagnoses } from '../../src/domain/medications';
+import { mmeSeriesReport, orderMme } from '../../src/domain/medications';
+import { assessTaper, earlyRefills } from '../../src/domain/taper';
+import { summariseVisits } from '../../src/domain/visits';
+import type { PatientRecord } from '../../src/domain/core';
 import { D, order, testSupply } from './builders';
 import { buildCohort } from '../fixtures/cohort';
 import { recordOf } from './scenarios/record';

@@ -1,9 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dayOf } from '../../src/domain/core/dates';
+import { dayOf } from '../../src/domain/core';
 import { deriveAll } from '../../src/domain/derive';
-import type { PatientRecord } from '../../src/domain/core/record';
+import type { PatientRecord } from '../../src/domain/core';
 import { launchFromSimulator, startStack, type Stack } from './stack';
 
 let stack: Stack;

@@ -15,7 +15,7 @@ import type { DayNumber } from '../core/dates';
 import { ref, type Evidence, type Unreadable } from '../core/evidence';
 import { PARAMETERS } from '../core/parameters';
 import { dayOfText, iso } from '../core/guards';
-import type { ClassifiedOrder, MoudProduct } from '../core/record';
+import type { ClassifiedOrder, MoudProduct } from '../medications/types';
 
 const P = PARAMETERS.coverage;
 

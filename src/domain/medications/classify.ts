@@ -22,14 +22,14 @@ import {
 } from '../../../fhir-profiles/generated/codes';
 import { toDay, type DayNumber } from '../core/dates';
 import type { Evidence, Unreadable } from '../core/evidence';
+import type { PatientRecord } from '../core/record';
 import type {
   ClassificationResult,
   ClassifiedOrder,
   Ingredient,
   MedicationCategory,
   MoudProduct,
-  PatientRecord,
-} from '../core/record';
+} from './types';
 
 // ---------------------------------------------------------------- safe readers
 

@@ -8,7 +8,7 @@ import { OPIOID_INGREDIENTS } from '../../../fhir-profiles/generated/codes';
 import { toDay } from '../core/dates';
 import type { Evidence } from '../core/evidence';
 import { arr, normaliseMassUnit, num, obj, str, type Obj } from './classify';
-import type { ClassifiedOrder, Ingredient, MoudProduct } from '../core/record';
+import type { ClassifiedOrder, Ingredient, MoudProduct } from './types';
 
 /**
  * Default days supply when an order states neither duration nor quantity

@@ -7,7 +7,7 @@ import { daysSupply, dosePlan, PRN_FLAG } from './dosage';
 import { classifyOrders } from './classify';
 import { mmeSeries, mmeSeriesReport, orderMme } from './mme';
 import { MME_FACTORS, MME_FACTOR_SET } from './mmeFactors';
-import type { ClassifiedOrder } from '../core/record';
+import type { ClassifiedOrder } from './types';
 
 const RX = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const D = (iso: string) => toDay(iso) as number;

@@ -31,7 +31,7 @@ import {
   type FactorBasis,
   type MmeFactorSet,
 } from './mmeFactors';
-import type { ClassifiedOrder, MmeDay } from '../core/record';
+import type { ClassifiedOrder, MmeDay } from './types';
 
 const round = (x: number, places = 2): number => Math.round(x * 10 ** places) / 10 ** places;
 const fmt = (x: number): string => String(round(x, 4));

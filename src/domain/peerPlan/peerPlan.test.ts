@@ -4,23 +4,23 @@ import { validateAgainstProfiles } from '../../../fhir-profiles/validate';
 import { SandboxFhirServer } from '../../../test/sandbox/fhir';
 import type { FollowUp } from '../followUps/followUps';
 import {
-  batchBundle,
-  batchSteps,
   draftFromFollowUps,
   draftProblems,
-  findActivePeerPlan,
-  IDENTIFIER_SYSTEM,
   MAX_TASKS_PER_WRITE,
-  mergeIntoPlan,
   peerPlanDraftSchema,
-  planAsText,
+  type PeerPlanDraft,
+} from './draft';
+import { planAsText } from './narrative';
+import { findActivePeerPlan } from './plans';
+import { IDENTIFIER_SYSTEM, mergeIntoPlan, type BuildContext } from './resources';
+import {
+  batchBundle,
+  batchSteps,
   planWrite,
   resolveReferences,
   responseReference,
   scopesNeeded,
   transactionBundle,
-  type BuildContext,
-  type PeerPlanDraft,
 } from './writePlan';
 
 const NOW = new Date('2025-03-12T14:00:00Z');

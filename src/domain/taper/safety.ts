@@ -21,7 +21,7 @@ import type { Evidence } from '../core/evidence';
 import { PARAMETERS } from '../core/parameters';
 import { iso } from '../core/guards';
 import { activeOn, rescueNaloxoneOrders, type TaperSummary } from './taper';
-import type { ClassifiedOrder } from '../core/record';
+import type { ClassifiedOrder } from '../medications/types';
 
 const P = PARAMETERS.taper;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assessTaper } from './taper';
 import { D, order, testSupply, udsObs } from '../../../test/domain/builders';
 import { readDrugTests } from '../drugTests/drugTests';
-import type { MmeDay } from '../core/record';
+import type { MmeDay } from '../medications/types';
 
 const asOf = D('2024-12-31');
 

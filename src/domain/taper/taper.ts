@@ -20,7 +20,7 @@ import type { DrugTestSummary } from '../drugTests/drugTests';
 import type { Evidence } from '../core/evidence';
 import { PARAMETERS } from '../core/parameters';
 import { iso } from '../core/guards';
-import type { ClassifiedOrder, MmeDay } from '../core/record';
+import type { ClassifiedOrder, MmeDay } from '../medications/types';
 import type { Coding } from 'fhir/r4';
 import type { CodeOf } from '../../../fhir-profiles/generated/codes';
 import { codingOf } from '../core/codes';

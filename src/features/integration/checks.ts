@@ -7,9 +7,9 @@
  */
 import type { CapabilityStatement } from 'fhir/r4';
 import clientStatement from '../../../fhir-profiles/fsh-generated/resources/CapabilityStatement-peer-recovery-app-client.json';
-import { PEER_SPECIALIST_ROLE_TOKEN } from '../../domain/peerPlan/writePlan';
-import { PEER_TASK_CODE_TOKEN } from '../../domain/tasks/taskCodes';
-import { WORKLIST_STATUSES } from '../../domain/tasks/worklist';
+import { PEER_SPECIALIST_ROLE_TOKEN } from '../../domain/peerPlan';
+import { PEER_TASK_CODE_TOKEN } from '../../domain/tasks';
+import { WORKLIST_STATUSES } from '../../domain/tasks';
 import type { ServerCapabilities } from '../../fhir/capabilities';
 import { HISTORY_YEARS, MEDICATION_REQUEST_STATUSES } from '../../fhir/patientRecord';
 import { parseFhirUser } from '../../fhir/worklist';

@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { CarePlan, Reference } from 'fhir/r4';
 import { useId, useMemo, useRef, useState } from 'react';
-import { fromDay } from '../../domain/core/dates';
-import { FOLLOW_UP_REASONS } from '../../domain/followUps/reasons';
+import { fromDay, PRIORITIES, priorityWords } from '../../domain/core';
+import { FOLLOW_UP_REASONS } from '../../domain/followUps';
 import {
   activityDisplay,
   batchBundle,
@@ -12,15 +12,13 @@ import {
   newDraftTask,
   planAsText,
   planWrite,
-  PRIORITIES,
-  PRIORITY_LABEL,
   scopesNeeded,
   transactionBundle,
   type BuildContext,
   type DraftTask,
   type PeerChoice,
   type PeerPlanDraft,
-} from '../../domain/peerPlan/writePlan';
+} from '../../domain/peerPlan';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { etagOf } from '../../fhir/read';
 import { isGranted } from '../../smart/scopes';
@@ -319,7 +317,7 @@ export function PeerPlanComposer(props: ComposerProps) {
                   >
                     {PRIORITIES.map((p) => (
                       <option key={p} value={p}>
-                        {PRIORITY_LABEL[p]}
+                        {priorityWords(p).label}
                       </option>
                     ))}
                   </select>

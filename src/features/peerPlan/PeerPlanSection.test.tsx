@@ -5,7 +5,7 @@ import type { Bundle, CarePlan, FhirResource, Task } from 'fhir/r4';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
-import { IDENTIFIER_SYSTEM } from '../../domain/peerPlan/writePlan';
+import { IDENTIFIER_SYSTEM } from '../../domain/peerPlan';
 import { fhirclientTransport } from '../../fhir/transport';
 import type { Session } from '../../smart/session';
 import { SessionContext } from '../session/SessionContext';

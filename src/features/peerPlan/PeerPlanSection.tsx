@@ -1,14 +1,14 @@
 import type { CarePlan, Task } from 'fhir/r4';
 import { lazy, Suspense, useState } from 'react';
-import { isPeerTask } from '../../domain/engagement/engagement';
-import { followUpReasonCoding } from '../../domain/followUps/reasons';
-import { OPEN_TASK_STATUSES } from '../../domain/tasks/workflow';
+import { isPeerTask } from '../../domain/engagement';
+import { followUpReasonCoding } from '../../domain/followUps';
+import { OPEN_TASK_STATUSES } from '../../domain/tasks';
 import {
   draftFromFollowUps,
   findActivePeerPlan,
   findOudCondition,
   type PeerPlanDraft,
-} from '../../domain/peerPlan/writePlan';
+} from '../../domain/peerPlan';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { useSession } from '../session/SessionContext';
 import { usePatientSummary } from '../summary/usePatientSummary';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { draftFromFollowUps } from '../../domain/peerPlan/writePlan';
+import { draftFromFollowUps } from '../../domain/peerPlan';
 import { DRAFT_MAX_AGE_HOURS, loadDraft, saveDraft } from './draftStore';
 
 let n = 0;

@@ -1,4 +1,4 @@
-import { peerPlanDraftShape, type PeerPlanDraft } from '../../domain/peerPlan/writePlan';
+import { peerPlanDraftShape, type PeerPlanDraft } from '../../domain/peerPlan';
 
 /**
  * The unsent draft in sessionStorage (this tab only, gone when it closes) so

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { CareTeam, Practitioner, PractitionerRole } from 'fhir/r4';
-import { PEER_SPECIALIST_ROLE_TOKEN, peerChoices } from '../../domain/peerPlan/writePlan';
+import { PEER_SPECIALIST_ROLE_TOKEN, peerChoices } from '../../domain/peerPlan';
 import { readCapabilities } from '../../fhir/capabilities';
 import { searchAll } from '../../fhir/search';
 import { useSession } from '../session/SessionContext';

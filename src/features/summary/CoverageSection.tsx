@@ -1,4 +1,4 @@
-import type { CoverageSummary, SegmentKind } from '../../domain/coverage/coverage';
+import type { CoverageSummary, SegmentKind } from '../../domain/coverage';
 import type { PatientSummary } from '../../domain/summary';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { CoverageTimeline } from '../../ui/charts/CoverageTimeline';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { UdsAnalyteGroup } from '../../../fhir-profiles/generated/codes';
-import type { DrugTestResult, TestResult } from '../../domain/drugTests/drugTests';
+import type { DrugTestResult, TestResult } from '../../domain/drugTests';
 import type { PatientSummary } from '../../domain/summary';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { EvidenceDisclosure } from '../../ui/EvidenceDisclosure';

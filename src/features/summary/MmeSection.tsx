@@ -1,5 +1,5 @@
 import type { PatientSummary } from '../../domain/summary';
-import type { TaperState } from '../../domain/taper/taper';
+import type { TaperState } from '../../domain/taper';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { MmeChart } from '../../ui/charts/MmeChart';
 import { EvidenceDisclosure } from '../../ui/EvidenceDisclosure';

@@ -5,7 +5,7 @@ import type { FhirResource } from 'fhir/r4';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
-import { dayOf } from '../../domain/core/dates';
+import { dayOf } from '../../domain/core';
 import { deriveAll } from '../../domain/derive';
 import type { PatientSummary } from '../../domain/summary';
 import { loadPatientRecord, type LoadedRecord } from '../../fhir/patientRecord';

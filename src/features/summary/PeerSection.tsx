@@ -1,4 +1,4 @@
-import { isPeerTask } from '../../domain/engagement/engagement';
+import { isPeerTask } from '../../domain/engagement';
 import type { PatientSummary } from '../../domain/summary';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { EvidenceDisclosure } from '../../ui/EvidenceDisclosure';

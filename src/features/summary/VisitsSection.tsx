@@ -1,4 +1,4 @@
-import type { FollowUpRule, Visit } from '../../domain/visits/visits';
+import type { FollowUpRule, Visit } from '../../domain/visits';
 import type { PatientSummary } from '../../domain/summary';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { EvidenceDisclosure } from '../../ui/EvidenceDisclosure';

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Patient } from 'fhir/r4';
-import { dayOf } from '../../domain/core/dates';
+import { dayOf } from '../../domain/core';
 import { deriveAll } from '../../domain/derive';
 import type { PatientSummary } from '../../domain/summary';
 import { loadPatientRecord, type LoadedRecord } from '../../fhir/patientRecord';

@@ -2,8 +2,8 @@ import type { Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import type { PatientSummary } from '../../domain/summary';
 import { moduleFailures, paceWords, readPeerTask, riskFlags } from './view';
-import { assessSafety } from '../../domain/taper/safety';
-import { contactOutcomeCoding, outputType } from '../../domain/tasks/taskCodes';
+import { assessSafety } from '../../domain/taper';
+import { contactOutcomeCoding, outputType } from '../../domain/tasks';
 import { D, order, testSupply } from '../../../test/domain/builders';
 
 describe('paceWords', () => {

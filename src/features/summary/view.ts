@@ -11,17 +11,17 @@ import type {
   Observation,
   Task,
 } from 'fhir/r4';
-import type { CoverageSummary } from '../../domain/coverage/coverage';
-import type { DayNumber } from '../../domain/core/dates';
-import type { Level, OverallStatus } from '../../domain/engagement/engagement';
-import type { Evidence } from '../../domain/core/evidence';
-import { orderMme } from '../../domain/medications/mme';
-import { acuteCareWords } from '../../domain/visits/visits';
+import type { CoverageSummary } from '../../domain/coverage';
+import type { DayNumber } from '../../domain/core';
+import type { Level, OverallStatus } from '../../domain/engagement';
+import type { Evidence } from '../../domain/core';
+import { orderMme } from '../../domain/medications';
+import { acuteCareWords } from '../../domain/visits';
 import type { PatientSummary } from '../../domain/summary';
-import type { TaperState } from '../../domain/taper/taper';
-import { isContactOutcome, outputsOfType } from '../../domain/tasks/taskCodes';
-import { OPEN_TASK_STATUSES } from '../../domain/tasks/workflow';
-import type { PatientRecord } from '../../domain/core/record';
+import type { TaperState } from '../../domain/taper';
+import { isContactOutcome, outputsOfType } from '../../domain/tasks';
+import { OPEN_TASK_STATUSES } from '../../domain/tasks';
+import type { PatientRecord } from '../../domain/core';
 import type { RecordPart } from '../../fhir/patientRecord';
 import type {
   TimelineMarker,

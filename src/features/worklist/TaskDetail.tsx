@@ -1,6 +1,6 @@
 import type { CarePlan, ContactPoint, FhirResource, Patient, Task } from 'fhir/r4';
 import { useEffect, useRef, useState } from 'react';
-import { contactOutcomeDisplay } from '../../domain/tasks/taskCodes';
+import { contactOutcomeDisplay } from '../../domain/tasks';
 import {
   availableActions,
   statusLabel,
@@ -9,8 +9,8 @@ import {
   taskOutcome,
   type TaskActionInput,
   type TaskActionKind,
-} from '../../domain/tasks/workflow';
-import type { WorklistRow } from '../../domain/tasks/worklist';
+} from '../../domain/tasks';
+import type { WorklistRow } from '../../domain/tasks';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import type { WorklistUser } from '../../fhir/worklist';
 import { formatName } from '../../ui/PatientBanner';

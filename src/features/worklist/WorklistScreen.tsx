@@ -1,12 +1,12 @@
 import { useLayoutEffect, useMemo, useState } from 'react';
-import { statusLabel, statusWords } from '../../domain/tasks/workflow';
+import { statusLabel, statusWords } from '../../domain/tasks';
 import {
   parseStatusFilter,
   WORKLIST_STATUSES,
   withStatusFilter,
   type WorklistRow,
   type WorklistStatus,
-} from '../../domain/tasks/worklist';
+} from '../../domain/tasks';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { isGranted } from '../../smart/scopes';
 import { formatName } from '../../ui/PatientBanner';

@@ -4,8 +4,8 @@
  * refusal ("Give a reason.") is shown here and nothing is sent.
  */
 import { useId, type FormEvent, type ReactNode } from 'react';
-import { CONTACT_OUTCOMES } from '../../domain/tasks/taskCodes';
-import type { TaskActionInput, TaskActionKind } from '../../domain/tasks/workflow';
+import { CONTACT_OUTCOMES } from '../../domain/tasks';
+import type { TaskActionInput, TaskActionKind } from '../../domain/tasks';
 
 /** The peer's unsaved words, kept by the detail view across saves, 412s and re-renders. */
 export type Draft = Omit<TaskActionInput, 'kind'>;

@@ -1,13 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CarePlan, Task } from 'fhir/r4';
 import { useState } from 'react';
-import { dayOf } from '../../domain/core/dates';
-import {
-  applyTaskAction,
-  type TaskActionInput,
-  type TaskRefusal,
-} from '../../domain/tasks/workflow';
-import { buildWorklist, type WorklistRow } from '../../domain/tasks/worklist';
+import { dayOf } from '../../domain/core';
+import { applyTaskAction, type TaskActionInput, type TaskRefusal } from '../../domain/tasks';
+import { buildWorklist, type WorklistRow } from '../../domain/tasks';
 import { FhirError } from '../../fhir/errors';
 import type { ReadResult } from '../../fhir/read';
 import {

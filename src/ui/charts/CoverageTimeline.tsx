@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { DayNumber } from '../../domain/core/dates';
+import type { DayNumber } from '../../domain/core';
 import { dayScale, formatDay, monthTicks } from './scale';
 
 export type SegmentKind = 'covered' | 'injection' | 'implant' | 'gap';

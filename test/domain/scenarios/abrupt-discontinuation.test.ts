@@ -5,7 +5,7 @@
  * planned. No tests.
  */
 import { describe, expect, it } from 'vitest';
-import { orderMme } from '../../../src/domain/medications/mme';
+import { orderMme } from '../../../src/domain/medications';
 import { scenario } from './scenario';
 
 const { s, asOf, d, isoD } = scenario('abrupt-discontinuation');

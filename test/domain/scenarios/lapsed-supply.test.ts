@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildCohort } from '../../fixtures/cohort';
-import { dayOf } from '../../../src/domain/core/dates';
+import { dayOf } from '../../../src/domain/core';
 import { deriveAll } from '../../../src/domain/derive';
 import { recordOf } from './record';
 

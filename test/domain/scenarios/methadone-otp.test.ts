@@ -6,7 +6,7 @@
  * peer Task.
  */
 import { describe, expect, it } from 'vitest';
-import { orderMme } from '../../../src/domain/medications/mme';
+import { orderMme } from '../../../src/domain/medications';
 import { scenario } from './scenario';
 
 const { s, asOf, d, isoD } = scenario('methadone-otp');

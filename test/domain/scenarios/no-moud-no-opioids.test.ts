@@ -4,7 +4,7 @@
  * cancelled; next asOf+10. No tests, no Tasks.
  */
 import { describe, expect, it } from 'vitest';
-import { orderMme } from '../../../src/domain/medications/mme';
+import { orderMme } from '../../../src/domain/medications';
 import { scenario } from './scenario';
 
 const { s, asOf, d } = scenario('no-moud-no-opioids');

@@ -5,7 +5,7 @@
  * oxycodone detected, fentanyl not (interpretation only). No MOUD.
  */
 import { describe, expect, it } from 'vitest';
-import { orderMme } from '../../../src/domain/medications/mme';
+import { orderMme } from '../../../src/domain/medications';
 import { scenario } from './scenario';
 
 const { s, asOf, d, ref } = scenario('oxycodone-stable-120');

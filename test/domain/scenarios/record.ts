@@ -1,6 +1,6 @@
 /** Test/bench helper: split a cohort patient's resources into a PatientRecord. */
 import type { FhirResource } from 'fhir/r4';
-import { emptyPatientRecord, type PatientRecord } from '../../../src/domain/core/record';
+import { emptyPatientRecord, type PatientRecord } from '../../../src/domain/core';
 
 export function recordOf(resources: FhirResource[], shared: FhirResource[] = []): PatientRecord {
   const r: PatientRecord = emptyPatientRecord();

@@ -3,7 +3,7 @@
  * helpers to state expectations in "days before asOf" like the fixture files.
  */
 import { buildCohort } from '../../fixtures/cohort';
-import { dayOf, fromDay, type DayNumber } from '../../../src/domain/core/dates';
+import { dayOf, fromDay, type DayNumber } from '../../../src/domain/core';
 import { deriveAll } from '../../../src/domain/derive';
 import type { PatientSummary } from '../../../src/domain/summary';
 import { recordOf } from './record';

@@ -5,7 +5,7 @@
  * fentanyl and 6-MAM not), naloxone d300, peer Task completed d33.
  */
 import { describe, expect, it } from 'vitest';
-import { orderMme } from '../../../src/domain/medications/mme';
+import { orderMme } from '../../../src/domain/medications';
 import { scenario } from './scenario';
 
 const { s, asOf, d, isoD, ref } = scenario('stable-buprenorphine');

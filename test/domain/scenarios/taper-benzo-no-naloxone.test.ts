@@ -7,7 +7,7 @@
  * next asOf+5. Tests d55 (quantity with cutoff): oxycodone and benzodiazepines detected.
  */
 import { describe, expect, it } from 'vitest';
-import { orderMme } from '../../../src/domain/medications/mme';
+import { orderMme } from '../../../src/domain/medications';
 import { scenario } from './scenario';
 
 const { s, asOf, d, ref } = scenario('taper-benzo-no-naloxone');

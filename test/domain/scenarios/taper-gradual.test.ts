@@ -5,7 +5,7 @@
  * (60, through asOf+9). Naloxone d140. Monthly visits d140 … d20, next asOf+10.
  */
 import { describe, expect, it } from 'vitest';
-import { orderMme } from '../../../src/domain/medications/mme';
+import { orderMme } from '../../../src/domain/medications';
 import { scenario } from './scenario';
 
 const { s, asOf, d, ref } = scenario('taper-gradual');

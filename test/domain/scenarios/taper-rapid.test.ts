@@ -5,7 +5,7 @@
  * Visits d420, d330, d240, d150, d60, d30, d16; next asOf+14. No tests.
  */
 import { describe, expect, it } from 'vitest';
-import { orderMme } from '../../../src/domain/medications/mme';
+import { orderMme } from '../../../src/domain/medications';
 import { scenario } from './scenario';
 
 const { s, asOf, d, ref } = scenario('taper-rapid');
