@@ -13,9 +13,10 @@ export interface PriorityWords {
   rank: number;
   /** As a label: "As soon as possible". */
   label: string;
+  level: RequestPriority;
 }
 
-const PRIORITY_WORDS: Readonly<Record<RequestPriority, PriorityWords>> = {
+const PRIORITY_WORDS: Readonly<Record<RequestPriority, Omit<PriorityWords, 'level'>>> = {
   stat: { rank: 0, label: 'Immediately (stat)' },
   asap: { rank: 1, label: 'As soon as possible' },
   urgent: { rank: 2, label: 'Urgent' },
@@ -23,9 +24,7 @@ const PRIORITY_WORDS: Readonly<Record<RequestPriority, PriorityWords>> = {
 };
 
 /** Rank and words of a priority; none (or an unknown one) is routine, as FHIR reads a missing priority. */
-export function priorityWords(priority: string | undefined): PriorityWords & {
-  level: RequestPriority;
-} {
+export function priorityWords(priority: string | undefined): PriorityWords {
   const level = priority && priority in PRIORITY_WORDS ? (priority as RequestPriority) : 'routine';
   return { ...PRIORITY_WORDS[level], level };
 }

@@ -13,6 +13,7 @@ import { medicationWord, isPeerTask, type DimensionStatus } from '../engagement/
 import { ref, type Evidence } from '../core/evidence';
 import { followUpReasonCoding } from './reasons';
 import { PARAMETERS } from '../core/parameters';
+import { priorityWords, type RequestPriority } from '../core/priority';
 import { arr, codingsOf, dayOfText, iso } from '../core/guards';
 import type { SafetySummary } from '../taper/safety';
 import type { TaperSummary } from '../taper/taper';
@@ -47,9 +48,6 @@ const NALOXONE_BEARING: ReadonlySet<string> = new Set([
 ]);
 
 export type ProposedReason = (typeof PROPOSED_REASONS)[number];
-
-export type RequestPriority = 'routine' | 'urgent' | 'asap' | 'stat';
-const PRIORITY_RANK: Record<RequestPriority, number> = { stat: 0, asap: 1, urgent: 2, routine: 3 };
 
 export interface FollowUp {
   code: string;
@@ -277,7 +275,7 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
     peer &&
     (peer.level === 'no-data' || (peer.daysSinceContact ?? 0) > P.peerCheckInAfterDays) &&
     inMoudCare &&
-    !out.some((f) => PRIORITY_RANK[f.priority] < PRIORITY_RANK.routine)
+    !out.some((f) => f.priority !== 'routine')
   )
     add('peer-contact-gap', {
       text: peer.reasons[0] ?? 'No recent peer contact.',
@@ -290,7 +288,7 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
 
   return dedupeAgainstTasks(out, input.tasks ?? [], input.carePlans ?? []).sort(
     (a, b) =>
-      PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+      priorityWords(a.priority).rank - priorityWords(b.priority).rank ||
       a.dueDay - b.dueDay ||
       a.code.localeCompare(b.code),
   );

@@ -1,13 +1,7 @@
 import type { Patient, Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import { toDay } from '../core/dates';
-import {
-  buildWorklist,
-  dueWords,
-  parseStatusFilter,
-  priorityWords,
-  withStatusFilter,
-} from './worklist';
+import { buildWorklist, dueWords, parseStatusFilter, withStatusFilter } from './worklist';
 
 const today = toDay('2025-06-10') as number;
 
@@ -60,14 +54,6 @@ describe('buildWorklist', () => {
 });
 
 describe('priority', () => {
-  it('words for every FHIR request priority; none reads as routine', () => {
-    expect(priorityWords('stat').text).toBe('Immediately (stat)');
-    expect(priorityWords('asap').text).toBe('As soon as possible');
-    expect(priorityWords('urgent').text).toBe('Urgent');
-    expect(priorityWords('routine').text).toBe('Routine');
-    expect(priorityWords(undefined)).toMatchObject({ text: 'Routine', level: 'routine' });
-  });
-
   it('sorts by priority (stat, asap, urgent, routine), then due date (overdue first), none last', () => {
     const p = (id: string, priority: Task['priority'], due?: string): { task: Task } => ({
       task: { ...t(id, due), ...(priority ? { priority } : {}) },
@@ -97,7 +83,7 @@ describe('priority', () => {
       'routine-overdue',
       'unset-soon',
     ]);
-    expect(rows[1]?.priority.text).toBe('As soon as possible');
+    expect(rows[1]?.priority.label).toBe('As soon as possible');
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import type { Patient, Reference, Task } from 'fhir/r4';
 import { daysBetween, toDay, type DayNumber } from '../core/dates';
+import { priorityWords, type PriorityWords } from '../core/priority';
 import { actorsFor, normalizeReference } from './workflow';
 
 /** Open statuses the worklist fetches and filters on. */
@@ -25,29 +26,6 @@ export interface WorklistRow {
 export interface DueWords {
   text: string;
   level: 'overdue' | 'today' | 'soon' | 'later' | 'none';
-}
-
-export type TaskPriority = NonNullable<Task['priority']>;
-
-export interface PriorityWords {
-  text: string;
-  /** 0 = most urgent. */
-  rank: number;
-  level: TaskPriority;
-}
-
-/** Sort order and words for Task.priority (FHIR request-priority), most urgent first. */
-const PRIORITY: Record<TaskPriority, { rank: number; text: string }> = {
-  stat: { rank: 0, text: 'Immediately (stat)' },
-  asap: { rank: 1, text: 'As soon as possible' },
-  urgent: { rank: 2, text: 'Urgent' },
-  routine: { rank: 3, text: 'Routine' },
-};
-
-/** A Task without a priority is done with normal priority (FHIR): ranked and worded as routine. */
-export function priorityWords(priority: Task['priority']): PriorityWords {
-  const level = priority && priority in PRIORITY ? priority : 'routine';
-  return { ...PRIORITY[level], level };
 }
 
 export function dueWords(dueDay: DayNumber | undefined, today: DayNumber): DueWords {

@@ -62,7 +62,7 @@ export function TaskDetail({
       </h2>
       <dl className="worklist-facts">
         <dt>Priority</dt>
-        <dd>{row.priority.text}</dd>
+        <dd>{row.priority.label}</dd>
         <dt>Reason</dt>
         <dd>{reasonText(task)}</dd>
         {task.description && (

@@ -254,7 +254,7 @@ function Row({
         </button>
       </th>
       <td className={`worklist-priority worklist-priority--${row.priority.level}`}>
-        {row.priority.text}
+        {row.priority.label}
       </td>
       <td>{task.reasonCode?.text ?? task.reasonCode?.coding?.[0]?.display ?? 'Peer follow-up'}</td>
       <td className={`worklist-due worklist-due--${row.due.level}`}>{row.due.text}</td>
