@@ -4,9 +4,15 @@
  * step yields an empty result plus a `failures` entry, so one bad module (or
  * one hostile resource) cannot blank the whole summary.
  */
+import {
+  fromDay,
+  objects,
+  PARAMETERS,
+  type DayNumber,
+  type PatientRecord,
+  type Unreadable,
+} from './core';
 import { computeCoverage, coveringOn, type CoverageSummary, type SupplyOf } from './coverage';
-import { fromDay, type DayNumber } from './core';
-import { daysSupply } from './medications';
 import { summariseDrugTests, type DrugTestSummary } from './drugTests';
 import {
   assessEngagement,
@@ -17,20 +23,23 @@ import {
   visitsDimension,
   type DimensionStatus,
 } from './engagement';
-import type { Unreadable } from './core';
 import { proposeFollowUps } from './followUps';
-import { classifyOrders, oudDiagnoses } from './medications';
-import { mmeSeriesReport } from './medications';
-import { PARAMETERS } from './core';
-import { assessSafety, type SafetySummary } from './taper';
+import {
+  classifyOrders,
+  daysSupply,
+  mmeSeriesReport,
+  oudDiagnoses,
+  type ClassificationResult,
+} from './medications';
 import type { MmeSummary, PatientSummary } from './summary';
-import { assessTaper, TAPERING_STATES, type TaperSummary } from './taper';
-import type { PatientRecord } from './core';
-import type { ClassificationResult } from './medications';
+import {
+  assessSafety,
+  assessTaper,
+  TAPERING_STATES,
+  type SafetySummary,
+  type TaperSummary,
+} from './taper';
 import { summariseVisits, type VisitSummary } from './visits';
-
-const list = <T>(v: unknown): T[] =>
-  Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object') as T[]) : [];
 
 /** A record with every list present (partial input is normal: a search may have failed). */
 function normalise(record: unknown): PatientRecord {
@@ -42,15 +51,15 @@ function normalise(record: unknown): PatientRecord {
       r.patient && typeof r.patient === 'object'
         ? (r.patient as PatientRecord['patient'])
         : undefined,
-    medicationRequests: list(r.medicationRequests),
-    medications: list(r.medications),
-    medicationDispenses: list(r.medicationDispenses),
-    medicationAdministrations: list(r.medicationAdministrations),
-    conditions: list(r.conditions),
-    encounters: list(r.encounters),
-    observations: list(r.observations),
-    tasks: list(r.tasks),
-    carePlans: list(r.carePlans),
+    medicationRequests: objects(r.medicationRequests),
+    medications: objects(r.medications),
+    medicationDispenses: objects(r.medicationDispenses),
+    medicationAdministrations: objects(r.medicationAdministrations),
+    conditions: objects(r.conditions),
+    encounters: objects(r.encounters),
+    observations: objects(r.observations),
+    tasks: objects(r.tasks),
+    carePlans: objects(r.carePlans),
     loadStatus:
       r.loadStatus && typeof r.loadStatus === 'object'
         ? (r.loadStatus as PatientRecord['loadStatus'])

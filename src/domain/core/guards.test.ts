@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromDayByDate, toDayByPattern } from './dates';
-import { dayOfText, iso } from './guards';
+import { fromDay, fromDayByDate, toDayByPattern } from './dates';
+import { codingsOf, dayOfText, items, num, obj, objects, present, str } from './guards';
 
 // dates.ts converts dates arithmetically for speed; it must agree exactly with
 // the reference reading (pattern + Date) and formatting (Date).
@@ -11,7 +11,7 @@ describe('the fast day arithmetic agrees with the reference implementations', ()
     const mismatches: string[] = [];
     for (let d = first; d <= last; d++) {
       const s = fromDayByDate(d);
-      if (iso(d) !== s) mismatches.push(`iso(${d})`);
+      if (fromDay(d) !== s) mismatches.push(`fromDay(${d})`);
       if (dayOfText(s) !== d) mismatches.push(s);
       if (dayOfText(`${s}T23:59:59-05:00`) !== d) mismatches.push(`${s}T…`);
       if (dayOfText(`  ${s}  `) !== d) mismatches.push(`"  ${s}  "`);
@@ -62,7 +62,30 @@ describe('the fast day arithmetic agrees with the reference implementations', ()
 
   it('iso outside the plain range or of non-integers matches the Date formatting', () => {
     for (const d of [-354_286, -354_285, 2_932_896, 2_932_897, -800_000, 3_000_000, 0.5, -0.5, -0])
-      expect([d, iso(d)]).toEqual([d, fromDayByDate(d)]);
-    expect(() => iso(Number.NaN)).toThrow(RangeError);
+      expect([d, fromDay(d)]).toEqual([d, fromDayByDate(d)]);
+    expect(() => fromDay(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('one set of guards, each with its rule', () => {
+  const mixed: unknown[] = [{ a: 1 }, null, undefined, 'x', 0, [1]];
+  it('items keeps every entry (a bad one is reported later), present drops only null/undefined, objects keeps objects', () => {
+    expect(items(mixed)).toEqual(mixed);
+    expect(present(mixed)).toEqual([{ a: 1 }, 'x', 0, [1]]);
+    expect(objects(mixed)).toEqual([{ a: 1 }, [1]]);
+    for (const notArray of [undefined, null, 'x', { length: 1 }]) {
+      expect(items(notArray)).toEqual([]);
+      expect(present(notArray)).toEqual([]);
+      expect(objects(notArray)).toEqual([]);
+    }
+  });
+
+  it('obj, str, num and codingsOf read only what has the shape', () => {
+    expect(obj([])).toBeUndefined();
+    expect(obj({ a: 1 })).toEqual({ a: 1 });
+    expect(str('  ')).toBeUndefined();
+    expect(num(Number.NaN)).toBeUndefined();
+    expect(codingsOf({ coding: [null, { code: 'x' }, 'y'] })).toEqual([{ code: 'x' }]);
+    expect(codingsOf([{ coding: [{ code: 'x' }] }])).toEqual([]);
   });
 });

@@ -11,10 +11,10 @@
  * is broken but no new one opens). `hedisEpisodeStart` keeps the HEDIS view.
  */
 import type { MedicationDispense } from 'fhir/r4';
-import type { DayNumber } from '../core/dates';
+import { fromDay, type DayNumber } from '../core/dates';
 import { ref, type Evidence, type Unreadable } from '../core/evidence';
 import { PARAMETERS } from '../core/parameters';
-import { dayOfText, iso } from '../core/guards';
+import { dayOfText } from '../core/guards';
 import type { ClassifiedOrder, MoudProduct } from '../medications/types';
 
 const P = PARAMETERS.coverage;
@@ -257,7 +257,7 @@ export function supplyEvents(
               ? 'coverage.dispense-days-supply'
               : 'coverage.dispense-order-supply',
           resources: [r, order.reference],
-          detail: `${days} days handed over on ${iso(day)}`,
+          detail: `${days} days handed over on ${fromDay(day)}`,
         },
       });
     }
@@ -286,7 +286,7 @@ export function supplyEvents(
       evidence: {
         rule: `coverage.order-supply.${supply.rule}`,
         resources: [order.reference],
-        detail: `${supply.days} days from ${iso(order.start)}`,
+        detail: `${supply.days} days from ${fromDay(order.start)}`,
       },
     });
   }
@@ -330,7 +330,7 @@ export function stack(events: SupplyEvent[]): CoveredInterval[] {
         cur.sources.push(...e.sources);
         cur.evidence.push({
           ...e.evidence,
-          detail: `${e.evidence.detail ?? ''}; stacked after the previous supply, covered through ${iso(cur.end)}`,
+          detail: `${e.evidence.detail ?? ''}; stacked after the previous supply, covered through ${fromDay(cur.end)}`,
         });
       } else {
         if (cur) out.push(cur);
@@ -406,7 +406,7 @@ function gapBetween(
     evidence: {
       rule: days >= P.gapBreaksEpisodeDays ? 'coverage.gap-8-days' : 'coverage.gap-allowed',
       resources: sources,
-      detail: `${days} uncovered day${days === 1 ? '' : 's'} from ${iso(start)} to ${iso(end)}${open ? ` (still open on ${iso(asOf)})` : ''}; ${P.gapBreaksEpisodeDays}+ days breaks an episode`,
+      detail: `${days} uncovered day${days === 1 ? '' : 's'} from ${fromDay(start)} to ${fromDay(end)}${open ? ` (still open on ${fromDay(asOf)})` : ''}; ${P.gapBreaksEpisodeDays}+ days breaks an episode`,
     },
   };
 }
@@ -479,10 +479,10 @@ export function computeCoverage(
         resources: [...new Set(s.sources)],
         detail:
           kind === 'first-start'
-            ? `first MOUD supply on record on ${iso(s.start)}`
+            ? `first MOUD supply on record on ${fromDay(s.start)}`
             : kind === 'new-episode'
-              ? `restarted on ${iso(s.start)} after ${s.gapBefore} MOUD-free days (≥${P.newEpisodeWashoutDays}: new HEDIS episode)`
-              : `resumed on ${iso(s.start)} after ${s.gapBefore} uncovered days (${P.gapBreaksEpisodeDays}–${P.newEpisodeWashoutDays - 1}: episode broken, not a new HEDIS episode)`,
+              ? `restarted on ${fromDay(s.start)} after ${s.gapBefore} MOUD-free days (≥${P.newEpisodeWashoutDays}: new HEDIS episode)`
+              : `resumed on ${fromDay(s.start)} after ${s.gapBefore} uncovered days (${P.gapBreaksEpisodeDays}–${P.newEpisodeWashoutDays - 1}: episode broken, not a new HEDIS episode)`,
       },
     };
   });
@@ -520,10 +520,10 @@ export function computeCoverage(
       resources: covering?.sources ?? lastPast?.sources ?? (spans[0] as Span).sources,
       detail:
         status === 'covered'
-          ? `covered through ${iso(runOutDay)}: supply projected to run out after that day`
+          ? `covered through ${fromDay(runOutDay)}: supply projected to run out after that day`
           : status === 'not-started'
-            ? `first supply starts after ${iso(asOf)}`
-            : `last covered day ${iso(runOutDay)}; ran out ${daysSinceRunOut} day${daysSinceRunOut === 1 ? '' : 's'} before ${iso(asOf)}`,
+            ? `first supply starts after ${fromDay(asOf)}`
+            : `last covered day ${fromDay(runOutDay)}; ran out ${daysSinceRunOut} day${daysSinceRunOut === 1 ? '' : 's'} before ${fromDay(asOf)}`,
     });
   }
 
@@ -549,8 +549,8 @@ export function computeCoverage(
         ],
         detail:
           counted === 0
-            ? `no MOUD supply started by ${iso(asOf)}`
-            : `${coveredDays} of ${counted} days covered (${iso(from)} to ${iso(asOf)}${from > windowStart ? `: the ${windowDays}-day window counted from the first MOUD supply` : ''})`,
+            ? `no MOUD supply started by ${fromDay(asOf)}`
+            : `${coveredDays} of ${counted} days covered (${fromDay(from)} to ${fromDay(asOf)}${from > windowStart ? `: the ${windowDays}-day window counted from the first MOUD supply` : ''})`,
       },
     };
   });
@@ -572,7 +572,7 @@ export function computeCoverage(
         rule: `coverage.retention-${days}`,
         resources: current?.evidence.resources ?? [],
         detail: current
-          ? `${segmentSpan} day${segmentSpan === 1 ? '' : 's'} without an ${P.gapBreaksEpisodeDays}-day gap since ${iso(current.start)}`
+          ? `${segmentSpan} day${segmentSpan === 1 ? '' : 's'} without an ${P.gapBreaksEpisodeDays}-day gap since ${fromDay(current.start)}`
           : 'no MOUD treatment on record',
       },
     };

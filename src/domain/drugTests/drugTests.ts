@@ -17,10 +17,10 @@ import {
   type UdsAnalyteGroup,
 } from '../../../fhir-profiles/generated/codes';
 import { valueSetCodes } from '../core/codes';
-import type { DayNumber } from '../core/dates';
+import { fromDay, type DayNumber } from '../core/dates';
 import { ref, type Evidence, type Unreadable } from '../core/evidence';
 import { PARAMETERS } from '../core/parameters';
-import { dayOfText, iso } from '../core/guards';
+import { dayOfText } from '../core/guards';
 
 const P = PARAMETERS.drugTests;
 
@@ -289,7 +289,7 @@ function pushResult(
     evidence: {
       rule: `drug-tests.${n.readFrom}`,
       resources: [r],
-      detail: `${label} on ${iso(day)}: ${RESULT_WORDS[n.result]} from ${n.detail}`,
+      detail: `${label} on ${fromDay(day)}: ${RESULT_WORDS[n.result]} from ${n.detail}`,
     },
   });
 }
@@ -379,7 +379,7 @@ export function summariseDrugTests(
       const rx: Evidence = {
         rule: 'drug-tests.buprenorphine-prescribed',
         resources: prescribed,
-        detail: `buprenorphine prescribed and covering ${iso(bup.day)}`,
+        detail: `buprenorphine prescribed and covering ${fromDay(bup.day)}`,
       };
       signals.push(
         bup.result === 'detected'

@@ -6,7 +6,7 @@
  */
 import type { CarePlan, Coding, Task } from 'fhir/r4';
 import type { CoverageSummary } from '../coverage/coverage';
-import type { DayNumber } from '../core/dates';
+import { fromDay, type DayNumber } from '../core/dates';
 import type { DrugTestSummary } from '../drugTests/drugTests';
 import { ref, type Evidence } from '../core/evidence';
 import { PARAMETERS } from '../core/parameters';
@@ -14,7 +14,7 @@ import type { VisitSummary } from '../visits/visits';
 import type { CodeOf } from '../../../fhir-profiles/generated/codes';
 import { codingOf, inValueSet } from '../core/codes';
 import { FOLLOW_UP_REASON_SYSTEM } from '../followUps/reasons';
-import { arr, codingsOf, dayOfText, iso } from '../core/guards';
+import { codingsOf, dayOfText, present } from '../core/guards';
 import { OPEN_TASK_STATUSES } from '../tasks/workflow';
 
 const P = PARAMETERS.engagement;
@@ -206,14 +206,14 @@ export function medicationDimension(
     return {
       dimension: 'medication',
       level: 'not-applicable',
-      reasons: [`No MOUD supply since ${iso(last)}.`],
+      reasons: [`No MOUD supply since ${fromDay(last)}.`],
       evidence: ev,
     };
   if (c.status === 'not-started')
     return {
       dimension: 'medication',
       level: 'good',
-      reasons: [`${word} is prescribed and starts on ${iso(c.timeline[0]?.start ?? asOf)}.`],
+      reasons: [`${word} is prescribed and starts on ${fromDay(c.timeline[0]?.start ?? asOf)}.`],
       evidence: ev,
     };
   if (c.status === 'lapsed' || c.status === 'short-gap') {
@@ -226,11 +226,11 @@ export function medicationDimension(
     };
   }
   const reasons = [
-    `${word} supply covers today${c.runOutDay !== undefined ? ` and lasts through ${iso(c.runOutDay)}` : ''}.`,
+    `${word} supply covers today${c.runOutDay !== undefined ? ` and lasts through ${fromDay(c.runOutDay)}` : ''}.`,
   ];
   if (c.daysInTreatment > 0)
     reasons.push(
-      `${days(c.daysInTreatment)} in treatment since ${c.currentSegment ? iso(c.currentSegment.start) : 'the start'}.`,
+      `${days(c.daysInTreatment)} in treatment since ${c.currentSegment ? fromDay(c.currentSegment.start) : 'the start'}.`,
     );
   if (pdc90 && pdc90.value < P.pdcConcernBelow) {
     reasons.push(
@@ -291,7 +291,7 @@ export function visitsDimension(v: VisitSummary): DimensionStatus {
   }
   if (v.nextPlanned) {
     evidence.push(v.nextPlanned.evidence);
-    reasons.push(`Next visit planned on ${iso(v.nextPlanned.day)}.`);
+    reasons.push(`Next visit planned on ${fromDay(v.nextPlanned.day)}.`);
   }
   return { dimension: 'visits', level, reasons, evidence };
 }
@@ -340,15 +340,15 @@ export function testsDimension(t: DrugTestSummary): DimensionStatus {
 export function isPeerTask(t: Task, carePlans: CarePlan[]): boolean {
   if (codingsOf(t.reasonCode).some((c) => c.system === FOLLOW_UP_REASON_SYSTEM)) return true;
   if (inValueSet(t.code, 'peer-services-hcpcs')) return true;
-  const based = arr(t.basedOn)
+  const based = present(t.basedOn)
     .map((b) => (typeof b?.reference === 'string' ? b.reference : ''))
     .filter(Boolean);
   if (based.length === 0) return false;
-  const plans = arr(carePlans)
+  const plans = present(carePlans)
     .filter(
       (cp) =>
         typeof cp?.id === 'string' &&
-        arr(cp.category).some(
+        present(cp.category).some(
           (cat) =>
             codingsOf(cat).some((c) =>
               /peer/i.test(`${String(c.code ?? '')} ${String(c.display ?? '')}`),
@@ -373,7 +373,7 @@ export function peerDimension(
   carePlans: CarePlan[],
   asOf: DayNumber,
 ): DimensionStatus {
-  const peer = arr(tasks).filter((t) => typeof t === 'object' && isPeerTask(t, carePlans));
+  const peer = present(tasks).filter((t) => typeof t === 'object' && isPeerTask(t, carePlans));
   if (peer.length === 0)
     return {
       dimension: 'peer',
@@ -401,7 +401,7 @@ export function peerDimension(
     evidence.push({
       rule: 'engagement.peer.last-contact',
       resources: [ref(completed.t)],
-      detail: `completed on ${iso(completed.day)}`,
+      detail: `completed on ${fromDay(completed.day)}`,
     });
     reasons.push(`Last peer contact ${ago(n)}.`);
     // Decision: peer support helps people stay in treatment, but a lapse in
@@ -416,7 +416,7 @@ export function peerDimension(
     evidence.push({
       rule: 'engagement.peer.attempt',
       resources: [ref(attempt.t)],
-      detail: `not reached on ${iso(attempt.day)}`,
+      detail: `not reached on ${fromDay(attempt.day)}`,
     });
     reasons.push(`Peer tried to reach out ${ago(asOf - attempt.day)} and could not connect.`);
     if (level === 'good') level = 'concern';

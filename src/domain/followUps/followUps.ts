@@ -7,14 +7,14 @@
  */
 import type { CarePlan, Coding, Task } from 'fhir/r4';
 import type { CoverageSummary } from '../coverage/coverage';
-import type { DayNumber } from '../core/dates';
+import { fromDay, type DayNumber } from '../core/dates';
 import type { DrugTestSummary } from '../drugTests/drugTests';
 import { medicationWord, isPeerTask, type DimensionStatus } from '../engagement/engagement';
 import { ref, type Evidence } from '../core/evidence';
 import { followUpReasonCoding } from './reasons';
 import { PARAMETERS } from '../core/parameters';
 import { priorityWords, type RequestPriority } from '../core/priority';
-import { arr, codingsOf, dayOfText, iso } from '../core/guards';
+import { codingsOf, dayOfText, present } from '../core/guards';
 import type { SafetySummary } from '../taper/safety';
 import type { TaperSummary } from '../taper/taper';
 import type { VisitSummary } from '../visits/visits';
@@ -95,7 +95,7 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
       reason: followUpReasonCoding(code),
       ...p,
       dueDay: Math.max(p.dueDay, asOf),
-      due: iso(Math.max(p.dueDay, asOf)),
+      due: fromDay(Math.max(p.dueDay, asOf)),
     });
 
   const c = input.coverage;
@@ -299,7 +299,7 @@ function dedupeAgainstTasks(
   tasks: Task[],
   carePlans: CarePlan[],
 ): FollowUp[] {
-  const peer = arr(tasks).filter((t) => typeof t === 'object' && isPeerTask(t, carePlans));
+  const peer = present(tasks).filter((t) => typeof t === 'object' && isPeerTask(t, carePlans));
   const codesOf = (t: Task) =>
     new Set(
       [...codingsOf(t.reasonCode), ...codingsOf(t.code)]

@@ -21,6 +21,7 @@ import {
   SYSTEM,
 } from '../../../fhir-profiles/generated/codes';
 import { toDay, type DayNumber } from '../core/dates';
+import { items, num, obj, str, type Obj } from '../core/guards';
 import type { Evidence, Unreadable } from '../core/evidence';
 import type { PatientRecord } from '../core/record';
 import type {
@@ -30,18 +31,6 @@ import type {
   MedicationCategory,
   MoudProduct,
 } from './types';
-
-// ---------------------------------------------------------------- safe readers
-
-/** A plain JSON object, or undefined: the only way this module looks into input. */
-export type Obj = Record<string, unknown>;
-export const obj = (v: unknown): Obj | undefined =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
-export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-export const str = (v: unknown): string | undefined =>
-  typeof v === 'string' && v.trim() !== '' ? v : undefined;
-export const num = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 
 // ---------------------------------------------------------------- status / intent
 
@@ -162,7 +151,7 @@ function parseRxnormNameUncached(text: string): ParsedName {
 
 /** Whether a CodeableConcept names opioid use disorder (ICD-10-CM F11.*, or the SNOMED codes of our ValueSet). */
 export function isOudConcept(cc: unknown): boolean {
-  return arr(obj(cc)?.['coding']).some((c) => {
+  return items(obj(cc)?.['coding']).some((c) => {
     const o = obj(c);
     const system = str(o?.['system']) ?? '';
     const code = (str(o?.['code']) ?? '').toUpperCase();
@@ -176,7 +165,7 @@ export function isOudConcept(cc: unknown): boolean {
 }
 
 function conditionUsable(c: Obj): boolean {
-  const verification = arr(obj(c['verificationStatus'])?.['coding']).map((x) =>
+  const verification = items(obj(c['verificationStatus'])?.['coding']).map((x) =>
     str(obj(x)?.['code']),
   );
   return !verification.includes('refuted') && !verification.includes('entered-in-error');
@@ -187,7 +176,7 @@ function activeOudConditions(conditions: unknown[]): Obj[] {
   return conditions.flatMap((c) => {
     const o = obj(c);
     if (!o || !conditionUsable(o) || !isOudConcept(o['code'])) return [];
-    const clinical = arr(obj(o['clinicalStatus'])?.['coding']).map((x) => str(obj(x)?.['code']));
+    const clinical = items(obj(o['clinicalStatus'])?.['coding']).map((x) => str(obj(x)?.['code']));
     const active =
       clinical.length === 0 ||
       clinical.some((s) => s === 'active' || s === 'recurrence' || s === 'relapse');
@@ -235,8 +224,8 @@ const isMedication = (o: Obj): boolean => o['resourceType'] === 'Medication';
 /** The order's own reason, when it is OUD: evidence refs, or undefined. */
 function oudReason(req: Obj, conditions: ById): string[] | undefined {
   const refs: string[] = [];
-  if (arr(req['reasonCode']).some(isOudConcept)) refs.push('reasonCode');
-  for (const r of arr(req['reasonReference'])) {
+  if (items(req['reasonCode']).some(isOudConcept)) refs.push('reasonCode');
+  for (const r of items(req['reasonReference'])) {
     const reference = str(obj(r)?.['reference']);
     const id = reference ? /(?:^|\/)Condition\/([^/]+)/.exec(reference)?.[1] : undefined;
     const c = id ? conditions.get(id) : undefined;
@@ -261,7 +250,7 @@ const RXNORM_SYSTEMS: ReadonlySet<string> = new Set([SYSTEM.RxNorm, SYSTEM.RxNor
 function readConcept(cc: unknown, into: Identity): void {
   const o = obj(cc);
   if (!o) return;
-  for (const c of arr(o['coding'])) {
+  for (const c of items(o['coding'])) {
     const co = obj(c);
     const code = str(co?.['code'])?.trim();
     if (code && RXNORM_SYSTEMS.has(str(co?.['system']) ?? '') && !into.rxnorm.includes(code))
@@ -279,11 +268,11 @@ function readMedication(med: Obj, into: Identity): void {
   const form = obj(med['form']);
   const formText =
     str(form?.['text']) ??
-    arr(form?.['coding'])
+    items(form?.['coding'])
       .map((c) => str(obj(c)?.['display']))
       .find(Boolean);
   if (formText) into.doseForm = formText;
-  for (const i of arr(med['ingredient'])) {
+  for (const i of items(med['ingredient'])) {
     const io = obj(i);
     if (!io) continue;
     const item: Identity = { rxnorm: [], texts: [], ingredients: [] };
@@ -343,7 +332,7 @@ function identify(req: Obj, medications: ById): Identity | { error: string } {
     const display = str(mr['display']);
     let med: Obj | undefined;
     if (reference?.startsWith('#')) {
-      med = arr(req['contained'])
+      med = items(req['contained'])
         .map(obj)
         .find(
           (c) => c && c['resourceType'] === 'Medication' && str(c['id']) === reference.slice(1),
@@ -571,7 +560,7 @@ function byIngredients(
 // ---------------------------------------------------------------- start day
 
 function startDay(req: Obj): { day: DayNumber; from: string } | undefined {
-  const bounds = arr(req['dosageInstruction'])
+  const bounds = items(req['dosageInstruction'])
     .map((d) =>
       toDay(str(obj(obj(obj(obj(d)?.['timing'])?.['repeat'])?.['boundsPeriod'])?.['start'])),
     )
@@ -720,9 +709,9 @@ export function classifyOrders(
   record: Pick<PatientRecord, 'medicationRequests' | 'medications' | 'conditions'>,
 ): ClassificationResult {
   const r = obj(record);
-  const requests = arr(r?.['medicationRequests']);
-  const medications = arr(r?.['medications']);
-  const conditions = arr(r?.['conditions']);
+  const requests = items(r?.['medicationRequests']);
+  const medications = items(r?.['medications']);
+  const conditions = items(r?.['conditions']);
   const result: ClassificationResult = { orders: [], unreadable: [] };
   let ctxBase: Context;
   try {
@@ -753,7 +742,7 @@ export function classifyOrders(
 /** The patient's active OUD diagnoses, as Condition references (for the other modules). */
 export function oudDiagnoses(conditions: unknown): string[] {
   try {
-    return activeOudConditions(arr(conditions)).map((c) => refOf(c, 'Condition'));
+    return activeOudConditions(items(conditions)).map((c) => refOf(c, 'Condition'));
   } catch {
     return [];
   }

@@ -7,7 +7,8 @@
 import { OPIOID_INGREDIENTS } from '../../../fhir-profiles/generated/codes';
 import { toDay } from '../core/dates';
 import type { Evidence } from '../core/evidence';
-import { arr, normaliseMassUnit, num, obj, str, type Obj } from './classify';
+import { items, num, obj, str, type Obj } from '../core/guards';
+import { normaliseMassUnit } from './classify';
 import type { ClassifiedOrder, Ingredient, MoudProduct } from './types';
 
 /**
@@ -86,9 +87,9 @@ export function dosesPerDay(dosage: unknown): Frequency | { unknown: string } {
       detail: `${freq}${freqMax !== undefined ? ' (frequencyMax)' : ''} per ${period} ${unit} = ${fmt(perDay)}/day`,
     };
   }
-  const times = arr(repeat?.['timeOfDay']).filter((t) => typeof t === 'string');
+  const times = items(repeat?.['timeOfDay']).filter((t) => typeof t === 'string');
   if (times.length) return { perDay: times.length, prn, detail: `${times.length} times of day` };
-  const code = arr(obj(timing?.['code'])?.['coding'])
+  const code = items(obj(timing?.['code'])?.['coding'])
     .map((c) => str(obj(c)?.['code'])?.toUpperCase())
     .find((c) => c !== undefined && TIMING_CODES[c] !== undefined);
   if (code) return { perDay: TIMING_CODES[code] ?? 0, prn, detail: `timing code ${code}` };
@@ -111,11 +112,11 @@ function readQuantity(q: unknown): Quantity | undefined {
 
 /** The dose of one Dosage: doseQuantity, or the high end of doseRange; prefers the "ordered" / untyped entry. */
 export function doseOf(dosage: unknown): (Quantity & { detail: string }) | { unknown: string } {
-  const entries = arr(obj(dosage)?.['doseAndRate'])
+  const entries = items(obj(dosage)?.['doseAndRate'])
     .map(obj)
     .filter((e): e is Obj => !!e);
   if (!entries.length) return { unknown: 'no dose' };
-  const typeCodes = (e: Obj) => arr(obj(e['type'])?.['coding']).map((c) => str(obj(c)?.['code']));
+  const typeCodes = (e: Obj) => items(obj(e['type'])?.['coding']).map((c) => str(obj(c)?.['code']));
   const chosen =
     entries.find((e) => obj(e['type']) === undefined) ??
     entries.find((e) => typeCodes(e).includes('ordered')) ??
@@ -188,7 +189,7 @@ export interface DosePlan {
 
 /** The order's ingredients, keeping only well-formed ones (orders may be built by hand). */
 function safeIngredients(order: ClassifiedOrder): Ingredient[] {
-  return arr(order?.ingredients).flatMap((x) => {
+  return items(order?.ingredients).flatMap((x) => {
     const o = obj(x);
     const name = str(o?.['name']);
     if (!o || !name) return [];
@@ -439,7 +440,7 @@ export function dosePlan(order: ClassifiedOrder): DosePlan {
   const reference =
     typeof order?.reference === 'string' ? order.reference : 'MedicationRequest/(unknown)';
   const req = obj(order?.request) ?? {};
-  const dosages = arr(req['dosageInstruction']).filter((d) => obj(d) !== undefined);
+  const dosages = items(req['dosageInstruction']).filter((d) => obj(d) !== undefined);
   const evidence: Evidence[] = [];
   const plan: DosePlan = { reference, steps: [], sequential: false, flags: [], evidence };
 
@@ -512,7 +513,7 @@ export function daysSupply(order: ClassifiedOrder): { days: number; rule: string
           rule: `supply.quantity-over-daily-use: ${fmt(q.value)} ${q.unit || 'units'} ÷ daily use = ${fmt(days)} days × (1 + ${fills - 1} repeats)`,
         };
     }
-    const bounds = stepDuration(arr(req['dosageInstruction']));
+    const bounds = stepDuration(items(req['dosageInstruction']));
     if (bounds !== undefined)
       return {
         days: bounds,

@@ -18,10 +18,11 @@
  * - Sequential steps follow one another from the start; the last step (or
  *   the first without a duration) runs to the end of the supply.
  */
+// Aliased: the series functions take `fromDay` and `toDay` parameters.
 import { addDays, fromDay as isoDate, toDay as dayOf, type DayNumber } from '../core/dates';
 import { dosePlan, daysSupply, type DoseStep, type IngredientDose } from './dosage';
 import type { Evidence, Unreadable } from '../core/evidence';
-import { arr, obj, str } from './classify';
+import { items, obj, str } from '../core/guards';
 import { KEY_INGREDIENTS } from '../../../fhir-profiles/generated/codes';
 import {
   MME_EXCLUDED,
@@ -230,7 +231,7 @@ export interface MmeSeriesOptions {
 }
 
 function boundsEnd(order: ClassifiedOrder): DayNumber | undefined {
-  const ends = arr(obj(order.request)?.['dosageInstruction'])
+  const ends = items(obj(order.request)?.['dosageInstruction'])
     .map((d) =>
       dayOf(str(obj(obj(obj(obj(d)?.['timing'])?.['repeat'])?.['boundsPeriod'])?.['end'])),
     )

@@ -4,7 +4,7 @@
  */
 import type { CareTeam, Coding, Practitioner, PractitionerRole } from 'fhir/r4';
 import { inValueSet, tokenOf, valueSetCodings } from '../core/codes';
-import { arr } from '../core/guards';
+import { present } from '../core/guards';
 
 /** The NUCC Peer Specialist role (ValueSet peer-specialist-role): how the app finds peers. */
 export const PEER_SPECIALIST_ROLE = valueSetCodings('peer-specialist-role')[0] as Coding;
@@ -26,7 +26,7 @@ function humanName(p: Practitioner | undefined): string | undefined {
 
 /** Whether a PractitionerRole carries the NUCC Peer Specialist code (system and code). */
 export const isPeerSpecialistRole = (role: PractitionerRole): boolean =>
-  arr(role.code).some((cc) => inValueSet(cc, 'peer-specialist-role'));
+  present(role.code).some((cc) => inValueSet(cc, 'peer-specialist-role'));
 
 /**
  * Peers to offer: those on the patient's active CareTeams first (a peer the
@@ -48,10 +48,10 @@ export function peerChoices(input: {
   const seen = new Set<string>();
   for (const team of input.careTeams) {
     if (!team.id || (team.status && team.status !== 'active')) continue;
-    for (const p of arr(team.participant)) {
+    for (const p of present(team.participant)) {
       const ref = p.member?.reference ?? '';
       const role = roles.find((r) => `PractitionerRole/${r.id ?? ''}` === ref);
-      const taggedPeer = arr(p.role).some((cc) => inValueSet(cc, 'peer-specialist-role'));
+      const taggedPeer = present(p.role).some((cc) => inValueSet(cc, 'peer-specialist-role'));
       if (!role && !taggedPeer) continue;
       if (!/^(PractitionerRole|Practitioner)\/[A-Za-z0-9\-.]{1,64}$/.test(ref) || seen.has(ref))
         continue;

@@ -4,11 +4,11 @@
  */
 import type { CarePlan, Condition } from 'fhir/r4';
 import { hasCode, systemOf } from '../core/codes';
-import { arr, codingsOf } from '../core/guards';
+import { codingsOf, present } from '../core/guards';
 import { isOudConcept } from '../medications/classify';
 
 export function isPeerSupportPlan(plan: CarePlan): boolean {
-  return arr(plan.category).some((cat) =>
+  return present(plan.category).some((cat) =>
     hasCode(cat, 'careplan-category', 'peer-recovery-support'),
   );
 }
@@ -22,7 +22,7 @@ export function findActivePeerPlan(plans: readonly CarePlan[]): CarePlan | undef
 
 /** The peer-activity codes a plan already holds. */
 export function planActivityCodes(plan: CarePlan): string[] {
-  return arr(plan.activity).flatMap((a) =>
+  return present(plan.activity).flatMap((a) =>
     codingsOf(a.detail?.code)
       .filter((c) => c.system === systemOf('peer-activity') && typeof c.code === 'string')
       .map((c) => String(c.code)),

@@ -21,7 +21,7 @@ import {
   PROFILE as PROFILE_URL,
 } from '../../../fhir-profiles/generated/codes';
 import { codingOf, isCodeOf, systemOf, valueSetCodings } from '../core/codes';
-import { arr } from '../core/guards';
+import { present } from '../core/guards';
 import { followUpReasonCoding } from '../followUps/reasons';
 import type { DraftTask, PeerPlanDraft } from './draft';
 import { activityDisplay, narrative, selectedActivities } from './narrative';
@@ -127,14 +127,14 @@ export function mergeIntoPlan(
   const have = new Set(planActivityCodes(plan));
   const peer = peerRef(draft);
   const addActs = selectedActivities(draft).filter((a) => !have.has(a.code));
-  const notes = new Set(arr(plan.note).map((n) => n.text));
+  const notes = new Set(present(plan.note).map((n) => n.text));
   const addGoals = draft.goals
     .map((g) => g.text.trim())
     .filter(Boolean)
     .map((t) => `Goal: ${t}`)
     .filter((t) => !notes.has(t));
   if (addActs.length === 0 && addGoals.length === 0) return { plan, changed: false };
-  const tags = arr(plan.meta?.tag);
+  const tags = present(plan.meta?.tag);
   const hasFactor = tags.some((t) => t.system === systemOf('mme-factor-set'));
   return {
     changed: true,
@@ -144,8 +144,8 @@ export function mergeIntoPlan(
         ...plan.meta,
         tag: hasFactor ? tags : [...tags, factorSetTag(ctx.mmeFactorSet)],
       },
-      activity: [...arr(plan.activity), ...addActs.map((a) => activityOf(a, peer))],
-      note: [...arr(plan.note), ...addGoals.map((text) => ({ text }))],
+      activity: [...present(plan.activity), ...addActs.map((a) => activityOf(a, peer))],
+      note: [...present(plan.note), ...addGoals.map((text) => ({ text }))],
     },
   };
 }

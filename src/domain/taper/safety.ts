@@ -15,11 +15,11 @@
  */
 import { isMoud } from '../coverage/coverage';
 import type { SupplyOf } from '../coverage/coverage';
-import type { DayNumber } from '../core/dates';
+import { fromDay, type DayNumber } from '../core/dates';
 import type { DrugTestSummary } from '../drugTests/drugTests';
 import type { Evidence } from '../core/evidence';
 import { PARAMETERS } from '../core/parameters';
-import { iso } from '../core/guards';
+
 import { activeOn, rescueNaloxoneOrders, type TaperSummary } from './taper';
 import type { ClassifiedOrder } from '../medications/types';
 
@@ -108,7 +108,7 @@ export function assessSafety(input: SafetyInput): SafetySummary {
             ...taper.currentOrders,
             ...agonists.map((o) => o.reference),
           ],
-          detail: `${benzos.map((b) => b.display).join('; ')} active on ${iso(asOf)} with ${andList(what)}`,
+          detail: `${benzos.map((b) => b.display).join('; ')} active on ${fromDay(asOf)} with ${andList(what)}`,
         },
       ],
     });

@@ -15,11 +15,11 @@
  *   a gradual taper (a small dose to zero) is not abrupt: the fall must also
  *   be at least `abruptMinFallOfBaselinePct` of baseline (unconfirmed parameter).
  */
-import type { DayNumber } from '../core/dates';
+import { fromDay, type DayNumber } from '../core/dates';
 import type { DrugTestSummary } from '../drugTests/drugTests';
 import type { Evidence } from '../core/evidence';
 import { PARAMETERS } from '../core/parameters';
-import { iso } from '../core/guards';
+
 import type { ClassifiedOrder, MmeDay } from '../medications/types';
 import type { Coding } from 'fhir/r4';
 import type { CodeOf } from '../../../fhir-profiles/generated/codes';
@@ -231,7 +231,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
     evidence.push({
       rule: 'taper.baseline',
       resources: baselineOrders,
-      detail: `baseline ${round1(baseline)} MME/day: highest 30-day mean while on long-term opioids (30 days to ${iso(from + baselineIdx)})`,
+      detail: `baseline ${round1(baseline)} MME/day: highest 30-day mean while on long-term opioids (30 days to ${fromDay(from + baselineIdx)})`,
     });
     // Abrupt discontinuation: latest qualifying fall in the last `abruptStateDays`, still in effect today.
     const suffixMax = new Float64Array(L + 1);
@@ -253,7 +253,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
         evidence.push({
           rule: 'taper.abrupt-discontinuation',
           resources: allRefs(i - P.abruptWindowDays, i),
-          detail: `MME/day fell from ${round1(prevMax)} to ${round1(val[i]!)} within ${P.abruptWindowDays} days on ${iso(from + i)}, after long-term use`,
+          detail: `MME/day fell from ${round1(prevMax)} to ${round1(val[i]!)} within ${P.abruptWindowDays} days on ${fromDay(from + i)}, after long-term use`,
         });
       }
     }
@@ -263,7 +263,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
       text = "Today's MME/day cannot be worked out; see the reasons on the medication list.";
     } else if (abruptDay !== undefined) {
       state = 'abrupt-discontinuation';
-      text = `Opioid dose stopped or more than halved within a week on ${iso(abruptDay)}, after long-term use. Tolerance is lost within about a week: offer naloxone.`;
+      text = `Opioid dose stopped or more than halved within a week on ${fromDay(abruptDay)}, after long-term use. Tolerance is lost within about a week: offer naloxone.`;
     } else if (current === 0) {
       state = 'completed';
       text = `Taper completed: no opioid analgesic today (baseline ${round1(baseline)} MME/day).`;
@@ -301,7 +301,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
         evidence.push({
           rule: 'taper.pace',
           resources: allRefs(last - 30, last),
-          detail: `${round1(baseline)} → ${round1(current)} MME/day; fastest 30-day fall ending in the last 30 days ${round1(recent)}%, since ${iso(taperStartDay)} ${round1(overall)}% of baseline per 30 days`,
+          detail: `${round1(baseline)} → ${round1(current)} MME/day; fastest 30-day fall ending in the last 30 days ${round1(recent)}%, since ${fromDay(taperStartDay)} ${round1(overall)}% of baseline per 30 days`,
         });
         if (flat >= P.pauseMinDays) {
           state = 'paused';
@@ -344,7 +344,7 @@ function taperFlags(s: TaperSummary, input: TaperInput): TaperFlag[] {
   const curEv: Evidence = {
     rule: 'taper.current-mme',
     resources: s.currentOrders,
-    detail: `${round1(cur)} MME/day on ${iso(asOf)}`,
+    detail: `${round1(cur)} MME/day on ${fromDay(asOf)}`,
   };
   // CDC 2022: offer naloxone at ≥50 — said only when none is on record.
   const naloxone = rescueNaloxoneOrders(orders, asOf);
@@ -440,7 +440,7 @@ export function earlyRefills(
         out.push({
           rule: 'taper.oud-sign.early-refill',
           resources: [prev.o.reference, next.o.reference],
-          detail: `${next.o.display} refilled on ${iso(next.start)}, ${early} days before the previous supply ran out`,
+          detail: `${next.o.display} refilled on ${fromDay(next.start)}, ${early} days before the previous supply ran out`,
         });
     }
   }

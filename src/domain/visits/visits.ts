@@ -5,10 +5,10 @@
  */
 import type { Encounter } from 'fhir/r4';
 import { valueSetCodes, valueSetCodings } from '../core/codes';
-import type { DayNumber } from '../core/dates';
+import { fromDay, type DayNumber } from '../core/dates';
 import { ref, type Evidence, type Unreadable } from '../core/evidence';
 import { PARAMETERS } from '../core/parameters';
-import { dayOfText, iso } from '../core/guards';
+import { dayOfText } from '../core/guards';
 
 const P = PARAMETERS.visits;
 
@@ -132,7 +132,7 @@ export function classifyVisits(
       evidence: {
         rule: `visits.${kind}`,
         resources: [r],
-        detail: `${status} ${classCode ?? ''} encounter on ${iso(day)}`.replace(/\s+/g, ' '),
+        detail: `${status} ${classCode ?? ''} encounter on ${fromDay(day)}`.replace(/\s+/g, ' '),
       },
     };
     if (kind === 'attended') attended.push(v);
@@ -222,7 +222,7 @@ export function followUpCheck(
     evidence: {
       rule: `visits.follow-up.${c.rule}`,
       resources,
-      detail: `visit due within ${c.interval} days of ${iso(c.from)} (by ${iso(c.dueDay)})${c.overdue ? `: ${c.daysOverdue} days overdue` : c.met ? ': met' : ''}`,
+      detail: `visit due within ${c.interval} days of ${fromDay(c.from)} (by ${fromDay(c.dueDay)})${c.overdue ? `: ${c.daysOverdue} days overdue` : c.met ? ': met' : ''}`,
     },
   };
 }
