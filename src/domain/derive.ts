@@ -21,6 +21,7 @@ import {
   peerDimension,
   testsDimension,
   visitsDimension,
+  type Dimension,
   type DimensionStatus,
 } from './engagement';
 import { proposeFollowUps } from './followUps';
@@ -31,7 +32,7 @@ import {
   oudDiagnoses,
   type ClassificationResult,
 } from './medications';
-import type { MmeSummary, PatientSummary } from './summary';
+import type { DerivationModule, MmeSummary, PatientSummary } from './summary';
 import {
   assessSafety,
   assessTaper,
@@ -109,7 +110,7 @@ function emptyCoverage(asOf: DayNumber): CoverageSummary {
 export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientSummary {
   const asOf = Number.isFinite(asOfInput) ? Math.trunc(asOfInput) : 0;
   const failures: PatientSummary['failures'] = [];
-  const guard = <T>(module: string, fn: () => T, fallback: () => T): T => {
+  const guard = <T>(module: DerivationModule, fn: () => T, fallback: () => T): T => {
     try {
       return fn();
     } catch (e) {
@@ -240,26 +241,18 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
   );
 
   const moudUnreadable = coverage.unreadable.length;
-  const dim = (
-    name: string,
-    fn: () => DimensionStatus,
-    dimension: DimensionStatus['dimension'],
-  ): DimensionStatus =>
-    guard(`engagement.${name}`, fn, () => ({
+  const dim = (dimension: Dimension, fn: () => DimensionStatus): DimensionStatus =>
+    guard(`engagement.${dimension}`, fn, () => ({
       dimension,
       level: 'no-data',
       reasons: ['Could not be assessed.'],
       evidence: [],
     }));
   const dimensions = {
-    medication: dim(
-      'medication',
-      () => medicationDimension(coverage, asOf, moudUnreadable),
-      'medication',
-    ),
-    visits: dim('visits', () => visitsDimension(visits), 'visits'),
-    tests: dim('tests', () => testsDimension(drugTests), 'tests'),
-    peer: dim('peer', () => peerDimension(rec.tasks, rec.carePlans, asOf), 'peer'),
+    medication: dim('medication', () => medicationDimension(coverage, asOf, moudUnreadable)),
+    visits: dim('visits', () => visitsDimension(visits)),
+    tests: dim('tests', () => testsDimension(drugTests)),
+    peer: dim('peer', () => peerDimension(rec.tasks, rec.carePlans, asOf)),
   };
   const engagement = guard(
     'engagement',

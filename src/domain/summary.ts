@@ -3,16 +3,37 @@
  * plan composer and the worklist read. Every statement inside carries its
  * Evidence (rule id + resource references + detail).
  */
+import type { DayNumber, Unreadable } from './core';
 import type { CoverageSummary } from './coverage';
-import type { DayNumber } from './core';
 import type { DrugTestSummary } from './drugTests';
-import type { EngagementSummary } from './engagement';
-import type { Unreadable } from './core';
+import type { Dimension, EngagementSummary } from './engagement';
 import type { FollowUp } from './followUps';
-import type { SafetySummary } from './taper';
-import type { TaperSummary } from './taper';
+import type { SafetySummary, TaperSummary } from './taper';
 import type { ClassifiedOrder, MmeDay } from './medications';
 import type { VisitSummary } from './visits';
+
+/**
+ * The steps deriveAll runs, each guarded on its own: a failure names its step,
+ * and the summary's sections say which steps they show (features/summary/view.ts).
+ */
+export type DerivationModule =
+  | 'record'
+  | 'medications'
+  | 'coverage'
+  | 'mme'
+  | 'drugTests'
+  | 'taper'
+  | 'visits'
+  | 'safety'
+  | 'engagement'
+  | `engagement.${Dimension}`
+  | 'followUps'
+  | 'dates';
+
+/** Whether a failure of `module` is one of `step` (engagement.peer is one of engagement). */
+export function isPartOf(module: DerivationModule, step: DerivationModule): boolean {
+  return module === step || module.startsWith(`${step}.`);
+}
 
 export interface MmeSummary {
   fromDay: DayNumber;
@@ -40,5 +61,5 @@ export interface PatientSummary {
   /** Every resource the engine could not read, from every module, with the reason. */
   unreadable: Unreadable[];
   /** Module failures caught by deriveAll (a bug, not bad data): shown as "partial". */
-  failures: { module: string; message: string }[];
+  failures: { module: DerivationModule; message: string }[];
 }

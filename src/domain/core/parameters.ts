@@ -133,8 +133,18 @@ export const PARAMETERS = {
   },
 } as const;
 
-/** Where each parameter above comes from, and which are unconfirmed: documentation kept beside the numbers. */
-export const PARAMETER_SOURCES: Record<string, ParameterSource> = {
+type Group = keyof typeof PARAMETERS;
+/** "group.name" of a parameter, or "group.*" for every parameter of a group. */
+export type ParameterKey = {
+  [G in Group]: `${G}.${Extract<keyof (typeof PARAMETERS)[G], string>}` | `${G}.*`;
+}[Group];
+
+/**
+ * Where each parameter above comes from, and which are unconfirmed:
+ * documentation kept beside the numbers. Keys are typed, so they cannot drift
+ * from PARAMETERS; parameters.test.ts checks the UNCONFIRMED marks agree.
+ */
+export const PARAMETER_SOURCES: Partial<Record<ParameterKey, ParameterSource>> = {
   'coverage.gapBreaksEpisodeDays': {
     source: 'HEDIS POD / NQF 3175 (NQF wording unconfirmed)',
     unconfirmed: true,

@@ -17,7 +17,7 @@ import type { Level, OverallStatus } from '../../domain/engagement';
 import type { Evidence } from '../../domain/core';
 import { orderMme } from '../../domain/medications';
 import { acuteCareWords } from '../../domain/visits';
-import type { PatientSummary } from '../../domain/summary';
+import { isPartOf, type DerivationModule, type PatientSummary } from '../../domain/summary';
 import type { TaperState } from '../../domain/taper';
 import { isContactOutcome, outputsOfType } from '../../domain/tasks';
 import { OPEN_TASK_STATUSES } from '../../domain/tasks';
@@ -53,7 +53,7 @@ export const SECTION_PARTS: Record<SectionId, RecordPart[]> = {
 };
 
 /** Which deriveAll modules each section shows (summary.failures names them). */
-export const SECTION_MODULES: Record<SectionId, string[]> = {
+export const SECTION_MODULES: Record<SectionId, DerivationModule[]> = {
   headline: ['engagement', 'taper', 'safety', 'record'],
   coverage: ['coverage', 'medications', 'record'],
   mme: ['mme', 'taper', 'medications', 'record'],
@@ -76,9 +76,7 @@ export const PART_WORDS: Record<RecordPart, string> = {
 
 export function moduleFailures(summary: PatientSummary, section: SectionId) {
   const mods = SECTION_MODULES[section];
-  return summary.failures.filter((f) =>
-    mods.some((m) => f.module === m || f.module.startsWith(`${m}.`)),
-  );
+  return summary.failures.filter((f) => mods.some((m) => isPartOf(f.module, m)));
 }
 
 // ------------------------------------------------------------------ words
