@@ -1,8 +1,3 @@
-/**
- * Engagement in MOUD treatment: four dimensions (medication, visits, tests,
- * peer contact), each with its level and reasons, and the overall status from
- * the rule table.
- */
 export {
   assessEngagement,
   engagementStatusCoding,

@@ -1,8 +1,3 @@
-/**
- * The peer-support plan write-back, pure: the draft, the FHIR resources it
- * becomes, the write plan (transaction or batches, conditional creates), the
- * plan in words, and the choice of peer.
- */
 export {
   draftFromFollowUps,
   draftProblems,

@@ -1,7 +1,4 @@
-/**
- * Peer follow-up Tasks: the workflow (one transition table), the Task's
- * codes, and the peer's worklist.
- */
+export { describeChanges } from './changes';
 export {
   CONTACT_OUTCOMES,
   contactOutcomeCoding,

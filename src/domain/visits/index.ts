@@ -1,7 +1,3 @@
-/**
- * Visits: attended, missed and planned encounters, recent emergency or
- * inpatient care, and the CDC 2022 follow-up interval check.
- */
 export {
   acuteCareWords,
   summariseVisits,

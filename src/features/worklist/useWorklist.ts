@@ -2,8 +2,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CarePlan, Task } from 'fhir/r4';
 import { useState } from 'react';
 import { dayOf } from '../../domain/core';
-import { applyTaskAction, type TaskActionInput, type TaskRefusal } from '../../domain/tasks';
-import { buildWorklist, type WorklistRow } from '../../domain/tasks';
+import {
+  applyTaskAction,
+  buildWorklist,
+  describeChanges,
+  type TaskActionInput,
+  type TaskRefusal,
+  type WorklistRow,
+} from '../../domain/tasks';
 import { FhirError } from '../../fhir/errors';
 import type { ReadResult } from '../../fhir/read';
 import {
@@ -67,21 +73,6 @@ export class RefusedError extends Error {
 export interface Conflict {
   current: Task;
   changes: string[];
-}
-
-export function describeChanges(before: Task, after: Task): string[] {
-  const out: string[] = [];
-  if (before.status !== after.status) out.push(`status: ${before.status} → ${after.status}`);
-  const owner = (t: Task) => t.owner?.display ?? t.owner?.reference ?? 'no one';
-  if (owner(before) !== owner(after)) out.push(`owner: ${owner(before)} → ${owner(after)}`);
-  const notes = (t: Task) => (t.output ?? []).length + (t.note ?? []).length;
-  const added = notes(after) - notes(before);
-  if (added > 0)
-    out.push(`${added} new note${added === 1 ? '' : 's'} or outcome${added === 1 ? '' : 's'}`);
-  if ((before.statusReason?.text ?? '') !== (after.statusReason?.text ?? ''))
-    out.push(`reason: ${after.statusReason?.text ?? 'removed'}`);
-  if (out.length === 0) out.push('other details of the Task');
-  return out;
 }
 
 /**
