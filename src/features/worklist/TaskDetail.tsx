@@ -14,7 +14,8 @@ import type { WorklistRow } from '../../domain/tasks';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import type { WorklistUser } from '../../fhir/worklist';
 import { formatName } from '../../ui/PatientBanner';
-import { PEER_ACTION_COMPONENTS, type Draft } from './actions';
+import type { Draft } from './ActionFields';
+import { PEER_ACTION_COMPONENTS } from './actions';
 import { RefusedError, useCarePlan, useTaskAction } from './useWorklist';
 
 /**

@@ -3,12 +3,9 @@
  * domain (applyTaskAction) decides whether it is allowed and complete, so a
  * refusal ("Give a reason.") is shown here and nothing is sent.
  */
-import { useId, type FormEvent, type ReactNode } from 'react';
-import { CONTACT_OUTCOMES } from '../../domain/tasks';
+import type { ReactNode } from 'react';
 import type { TaskActionInput, TaskActionKind } from '../../domain/tasks';
-
-/** The peer's unsaved words, kept by the detail view across saves, 412s and re-renders. */
-export type Draft = Omit<TaskActionInput, 'kind'>;
+import { ActionForm, NoteField, OutcomeField, ReasonField, type Draft } from './ActionFields';
 
 export interface ActionProps {
   draft: Draft;
@@ -38,108 +35,6 @@ export const StartAction = (p: ActionProps) => (
   <OneClick kind="start" label="Start working on it" {...p} />
 );
 export const ResumeAction = (p: ActionProps) => <OneClick kind="resume" label="Resume" {...p} />;
-
-/** A disclosure holding one action's form: keyboard-operable without script. */
-function ActionForm({
-  title,
-  button,
-  onSubmit,
-  busy,
-  children,
-}: {
-  title: string;
-  button: string;
-  onSubmit: () => void;
-  busy: boolean;
-  children: ReactNode;
-}) {
-  const handle = (e: FormEvent) => {
-    e.preventDefault();
-    onSubmit();
-  };
-  return (
-    <details className="worklist-action">
-      <summary>{title}</summary>
-      <form onSubmit={handle} noValidate aria-label={title.replace('…', '')}>
-        {children}
-        <button type="submit" disabled={busy}>
-          {button}
-        </button>
-      </form>
-    </details>
-  );
-}
-
-function ReasonField({
-  label,
-  draft,
-  setDraft,
-}: Pick<ActionProps, 'draft' | 'setDraft'> & { label: string }) {
-  const id = useId();
-  return (
-    <p>
-      <label htmlFor={id}>{label} (required)</label>
-      <br />
-      <textarea
-        id={id}
-        rows={2}
-        aria-required="true"
-        value={draft.reason ?? ''}
-        onChange={(e) => setDraft({ ...draft, reason: e.target.value })}
-      />
-    </p>
-  );
-}
-
-function NoteField({
-  label,
-  required,
-  draft,
-  setDraft,
-}: Pick<ActionProps, 'draft' | 'setDraft'> & { label: string; required: boolean }) {
-  const id = useId();
-  return (
-    <p>
-      <label htmlFor={id}>
-        {label}
-        {required ? ' (required)' : ' (optional)'}
-      </label>
-      <br />
-      <textarea
-        id={id}
-        rows={3}
-        aria-required={required}
-        value={draft.note ?? ''}
-        onChange={(e) => setDraft({ ...draft, note: e.target.value })}
-      />
-    </p>
-  );
-}
-
-function OutcomeField({
-  legend,
-  draft,
-  setDraft,
-}: Pick<ActionProps, 'draft' | 'setDraft'> & { legend: string }) {
-  const name = useId();
-  return (
-    <fieldset>
-      <legend>{legend} (required)</legend>
-      {CONTACT_OUTCOMES.map((c) => (
-        <label key={c.code} className="worklist-choice">
-          <input
-            type="radio"
-            name={name}
-            value={c.code}
-            checked={draft.outcome === c.code}
-            onChange={() => setDraft({ ...draft, outcome: c.code })}
-          />{' '}
-          {c.display}
-        </label>
-      ))}
-    </fieldset>
-  );
-}
 
 function reasonAction(kind: TaskActionKind, title: string, label: string, button: string) {
   return function ReasonAction({ draft, setDraft, submit, busy }: ActionProps) {
