@@ -44,7 +44,7 @@ export const PAGE_SIZE = 1000;
 export async function loadPatientRecord(
   send: Transport,
   patientId: string,
-  today: Date = new Date(),
+  today: Date,
   /** A read of the Patient already under way (the banner's), so it is not read twice. */
   patientRead: Promise<ReadResult<Patient>> = readResource<Patient>(send, 'Patient', patientId),
 ): Promise<LoadedRecord> {

@@ -4,17 +4,19 @@ import userEvent from '@testing-library/user-event';
 import type { FhirResource, Patient } from 'fhir/r4';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
+import { TEST_NOW } from '../../../test/fixtures/clock';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
 import { fhirclientTransport } from '../../fhir/transport';
 import { scopesFor } from '../../smart/scopes';
 import type { Session } from '../../smart/session';
 import { formatName } from '../../ui/PatientBanner';
+import { ClockContext, fixedClock } from '../session/clock';
 import { SessionContext } from '../session/SessionContext';
 import { planChecks } from './checks';
 import { IntegrationCheck, verdictOf } from './IntegrationCheck';
 
 const KEY = 'stable-buprenorphine';
-const cohort = buildCohort(new Date());
+const cohort = buildCohort(TEST_NOW);
 const patientFile = cohort.patients.find((p) => p.key === KEY);
 const SMART_CONFIG = {
   authorization_endpoint: 'http://ehr.test/auth/authorize',
@@ -72,9 +74,11 @@ function renderCheck(granted = 'launch openid fhirUser patient/*.rs user/*.rs') 
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={queryClient}>
-      <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
-        <IntegrationCheck />
-      </SessionContext.Provider>
+      <ClockContext.Provider value={fixedClock(TEST_NOW)}>
+        <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
+          <IntegrationCheck />
+        </SessionContext.Provider>
+      </ClockContext.Provider>
     </QueryClientProvider>,
   );
 }
@@ -216,6 +220,7 @@ describe('verdicts', () => {
     patientId: 'p',
     grantedScopes: 'patient/*.rs',
     profile: 'chart',
+    today: TEST_NOW,
   }).find((l) => l.id === 'include:MedicationRequest:medication');
 
   it('an _include that returns nothing is not called working', () => {
@@ -236,7 +241,12 @@ describe('verdicts', () => {
   it('the worklist launch checks the peer Task search, and patient searches are not tried', () => {
     const lines = planChecks(
       { ...caps, interactions: {} },
-      { fhirUser: 'Practitioner/peer-morales', grantedScopes: 'user/*.rs', profile: 'worklist' },
+      {
+        fhirUser: 'Practitioner/peer-morales',
+        grantedScopes: 'user/*.rs',
+        profile: 'worklist',
+        today: TEST_NOW,
+      },
     );
     expect(lines.find((l) => l.id === 'Task:search-type')?.probe).toMatch(/^Task\?code=.*&status=/);
     expect(lines.find((l) => l.id === 'Observation:search-type')?.notTried).toMatch(/no patient/);

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { probeRequest, type ProbeOutcome } from '../../fhir/capabilities';
 import { useSession } from '../session/SessionContext';
+import { useClock } from '../session/clock';
 import { compareScopes, planChecks, type CheckLine } from './checks';
 import './integration.css';
 import { useServerCapabilities, useSmartConfiguration } from './useServerCapabilities';
@@ -47,6 +48,7 @@ const ADVERTISED_WORDS = { yes: 'Yes', no: 'No', unknown: 'Unknown' } as const;
  */
 export function IntegrationCheck() {
   const { session, send } = useSession();
+  const clock = useClock();
   const caps = useServerCapabilities();
   const smart = useSmartConfiguration();
   const lines = useMemo(
@@ -57,9 +59,10 @@ export function IntegrationCheck() {
             fhirUser: session.fhirUser,
             grantedScopes: session.grantedScopes,
             profile: session.profile,
+            today: clock.now(),
           })
         : [],
-    [caps.data, session],
+    [caps.data, session, clock],
   );
   const probes = useQuery({
     queryKey: ['integration-probes', lines.map((l) => l.id)],

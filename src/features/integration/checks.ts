@@ -22,7 +22,7 @@ export interface CheckContext {
   fhirUser?: string;
   grantedScopes: string;
   profile: 'chart' | 'worklist';
-  today?: Date;
+  today: Date;
 }
 
 export interface CheckLine {
@@ -170,7 +170,7 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
     probe: `${type}?${query}&_count=${count}`,
     shown: `GET ${type}?${shownQuery}&_count=${count}`,
   });
-  const since = new Date(ctx.today ?? new Date());
+  const since = new Date(ctx.today);
   since.setFullYear(since.getFullYear() - HISTORY_YEARS);
   const ge = `ge${since.toISOString().slice(0, 10)}`;
 

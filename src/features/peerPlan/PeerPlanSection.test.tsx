@@ -4,10 +4,12 @@ import userEvent from '@testing-library/user-event';
 import type { Bundle, CarePlan, FhirResource, Task } from 'fhir/r4';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
+import { TEST_NOW } from '../../../test/fixtures/clock';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
 import { IDENTIFIER_SYSTEM } from '../../domain/peerPlan';
 import { fhirclientTransport } from '../../fhir/transport';
 import type { Session } from '../../smart/session';
+import { ClockContext, fixedClock } from '../session/clock';
 import { SessionContext } from '../session/SessionContext';
 import { draftKey } from './draftStore';
 
@@ -15,7 +17,7 @@ const TEST_OWNER = { serverUrl: 'http://ehr.test/fhir', fhirUser: 'Practitioner/
 import { PeerPlanSection } from './PeerPlanSection';
 
 vi.setConfig({ testTimeout: 30_000 });
-const cohort = buildCohort(new Date());
+const cohort = buildCohort(TEST_NOW);
 const ALL_SCOPES = 'launch openid fhirUser patient/*.cruds user/*.cruds';
 
 let fhir: TestFhir | undefined;
@@ -80,9 +82,11 @@ function renderSection(patientId: string, scopes = ALL_SCOPES) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return render(
     <QueryClientProvider client={queryClient}>
-      <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
-        <PeerPlanSection patientId={patientId} />
-      </SessionContext.Provider>
+      <ClockContext.Provider value={fixedClock(TEST_NOW)}>
+        <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
+          <PeerPlanSection patientId={patientId} />
+        </SessionContext.Provider>
+      </ClockContext.Provider>
     </QueryClientProvider>,
   );
 }

@@ -31,7 +31,7 @@ export function draftKey(owner: DraftOwner, patientId: string): string {
 export function loadDraft(
   owner: DraftOwner,
   patientId: string,
-  now: Date = new Date(),
+  now: Date,
 ): PeerPlanDraft | undefined {
   try {
     const key = draftKey(owner, patientId);

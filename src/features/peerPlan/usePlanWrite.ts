@@ -14,6 +14,7 @@ import { describeFhirError, FhirError } from '../../fhir/errors';
 import { writePeerPlan } from '../../fhir/planWrite';
 import { etagOf } from '../../fhir/read';
 import { isGranted } from '../../smart/scopes';
+import { useClock } from '../session/clock';
 import { useSession } from '../session/SessionContext';
 import { patientSummaryKey } from '../summary/usePatientSummary';
 import { clearDraft } from './draftStore';
@@ -60,6 +61,7 @@ export function usePlanWrite(input: PlanWriteInput) {
   const queryClient = useQueryClient();
   const [write, setWrite] = useState<WriteState>({ kind: 'idle' });
   const inFlight = useRef(false);
+  const clock = useClock();
   const caps = useCapabilities(true);
   const useTransaction = caps.data ? caps.data.transaction || !caps.data.batch : true;
 
@@ -81,7 +83,7 @@ export function usePlanWrite(input: PlanWriteInput) {
 
   const preview = useMemo(() => {
     if (!input.previewing) return undefined;
-    const planned = planWrite(buildContext(new Date()));
+    const planned = planWrite(buildContext(clock.now()));
     const bundles = useTransaction
       ? [transactionBundle(planned)]
       : batchSteps(planned).map((s) => batchBundle(s, new Map()));
@@ -99,7 +101,7 @@ export function usePlanWrite(input: PlanWriteInput) {
     inFlight.current = true;
     setWrite({ kind: 'writing' });
     try {
-      const result = await writePeerPlan(send, buildContext(new Date()), useTransaction);
+      const result = await writePeerPlan(send, buildContext(clock.now()), useTransaction);
       clearDraft(session, draft.patientId);
       await queryClient.invalidateQueries({ queryKey: patientSummaryKey(draft.patientId) });
       const n = draft.tasks.length;

@@ -1,11 +1,11 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Patient } from 'fhir/r4';
-import { dayOf } from '../../domain/core';
 import { deriveAll } from '../../domain/derive';
 import type { PatientSummary } from '../../domain/summary';
 import { loadPatientRecord, type LoadedRecord } from '../../fhir/patientRecord';
 import { readResource } from '../../fhir/read';
 import type { Transport } from '../../fhir/transport';
+import { todayOf, useClock } from '../session/clock';
 import { useSession } from '../session/SessionContext';
 
 export interface PatientSummaryData {
@@ -35,12 +35,13 @@ export function usePatient(patientId: string) {
 export function usePatientSummary(patientId: string) {
   const { send } = useSession();
   const queryClient = useQueryClient();
+  const clock = useClock();
   return useQuery({
     queryKey: patientSummaryKey(patientId),
     queryFn: async (): Promise<PatientSummaryData> => {
       const patientRead = queryClient.fetchQuery(patientQuery(send, patientId));
-      const loaded = await loadPatientRecord(send, patientId, new Date(), patientRead);
-      return { loaded, summary: deriveAll(loaded.record, dayOf(new Date())) };
+      const loaded = await loadPatientRecord(send, patientId, clock.now(), patientRead);
+      return { loaded, summary: deriveAll(loaded.record, todayOf(clock)) };
     },
   });
 }

@@ -5,18 +5,20 @@ import type { FhirResource, Patient, Task } from 'fhir/r4';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validateAgainstProfiles } from '../../../fhir-profiles/validate';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
+import { TEST_NOW } from '../../../test/fixtures/clock';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
 import { fhirclientTransport } from '../../fhir/transport';
 import { loadWorklist } from '../../fhir/worklist';
 import { scopesFor } from '../../smart/scopes';
 import { sessionFromClient } from '../../smart/session';
 import { formatName } from '../../ui/PatientBanner';
+import { ClockContext, fixedClock } from '../session/clock';
 import { SessionContext } from '../session/SessionContext';
 import { WorklistScreen } from './WorklistScreen';
 
 // peer-morales owns ed-visit's Task (requested, due tomorrow); lapsed-supply's
 // Task (requested, due in 3 days) has no owner; peer-baker owns two others.
-const cohort = buildCohort(new Date());
+const cohort = buildCohort(TEST_NOW);
 const OWN = 'ed-visit-peer-task-1';
 const CLAIMABLE = 'lapsed-supply-peer-task-1';
 /** The name as the app shows it (the Patient's own name text). */
@@ -87,9 +89,11 @@ function renderAs(fhirUser: string) {
   });
   render(
     <QueryClientProvider client={queryClient}>
-      <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
-        <WorklistScreen />
-      </SessionContext.Provider>
+      <ClockContext.Provider value={fixedClock(TEST_NOW)}>
+        <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
+          <WorklistScreen />
+        </SessionContext.Provider>
+      </ClockContext.Provider>
     </QueryClientProvider>,
   );
 }

@@ -10,6 +10,7 @@ import {
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { isGranted } from '../../smart/scopes';
 import { formatName } from '../../ui/PatientBanner';
+import { useClock } from '../session/clock';
 import { useSession } from '../session/SessionContext';
 import { TaskDetail } from './TaskDetail';
 import {
@@ -50,7 +51,8 @@ export function WorklistScreen() {
   const [selectedId, setSelectedId] = useState<string | undefined>();
   const data = query.data;
   // Due words are relative to today; recomputed when the data changes.
-  const rows = useMemo(() => (data ? worklistRows(data, new Date()) : []), [data]);
+  const clock = useClock();
+  const rows = useMemo(() => (data ? worklistRows(data, clock.now()) : []), [data, clock]);
   const shown = useMemo(
     () => rows.filter((r) => (statuses as string[]).includes(r.task.status)),
     [rows, statuses],

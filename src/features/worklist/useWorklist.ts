@@ -21,6 +21,7 @@ import {
   type WorklistUser,
 } from '../../fhir/worklist';
 import { logEvent } from '../../log';
+import { useClock } from '../session/clock';
 import { useSession } from '../session/SessionContext';
 
 /** Performance marks: data arrived → list committed (see scripts/bench-worklist.ts). */
@@ -84,6 +85,7 @@ export function useTaskAction(row: WorklistRow, user: WorklistUser) {
   const { session, send } = useSession();
   const queryClient = useQueryClient();
   const [conflict, setConflict] = useState<Conflict | undefined>();
+  const clock = useClock();
   const key = worklistKey(session.fhirUser);
 
   const replaceInCache = (task: Task, etag: string | undefined) =>
@@ -108,7 +110,7 @@ export function useTaskAction(row: WorklistRow, user: WorklistUser) {
       const result = applyTaskAction(task, input, {
         me: user.me,
         claimAs: user.claimAs,
-        now: new Date(),
+        now: clock.now(),
       });
       if (!result.ok) throw new RefusedError(result.refusal);
       try {
