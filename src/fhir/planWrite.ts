@@ -14,7 +14,7 @@ import type { Transport } from './transport';
 import { firstBatchFailure, postBundle } from './write';
 import { logEvent } from '../log';
 
-export interface WriteResult {
+interface WriteResult {
   write: PlannedWrite;
   /** fullUrl (urn:uuid or CarePlan/<id>) → the server's Type/id. */
   written: Map<string, string>;

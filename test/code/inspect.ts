@@ -242,8 +242,9 @@ function functionName(node: ts.Node): string {
 // ---------------------------------------------------------------- exports
 
 /**
- * Exports of src/ files that no other file imports (by name, through any
- * re-export): candidates to stop exporting, or to delete when unused.
+ * Exports of src/ files that no other file (of `files`: pass the tests and
+ * scripts too) imports, by name, through any re-export: candidates to stop
+ * exporting, or to delete when unused.
  */
 export function exportsUsedOnlyInOwnFile(
   files: readonly string[],
@@ -260,6 +261,20 @@ export function exportsUsedOnlyInOwnFile(
       readFileSync(path.join(REPO_ROOT, f), 'utf8'),
       ts.ScriptTarget.Latest,
     );
+    // import('./x') (lazy screens): everything of x counts as used.
+    const lazy = (node: ts.Node): void => {
+      if (
+        ts.isCallExpression(node) &&
+        node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+        node.arguments[0] &&
+        ts.isStringLiteral(node.arguments[0])
+      ) {
+        const target = resolveModule(f, node.arguments[0].text, known);
+        if (target) add(imported, target, '*');
+      }
+      ts.forEachChild(node, lazy);
+    };
+    lazy(sf);
     for (const st of sf.statements) {
       const mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) : undefined;
       const isExport = mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);

@@ -8,7 +8,7 @@
  * them here, and only here.
  */
 
-export interface ParameterSource {
+interface ParameterSource {
   source: string;
   unconfirmed?: boolean;
 }
@@ -177,5 +177,3 @@ export const PARAMETER_SOURCES: Partial<Record<ParameterKey, ParameterSource>> =
     unconfirmed: true,
   },
 };
-
-export type Parameters = typeof PARAMETERS;

@@ -22,7 +22,7 @@ const P = PARAMETERS.coverage;
 export type SupplyOf = (order: ClassifiedOrder) => { days: number; rule: string } | undefined;
 
 /** One supply of one medication, before stacking. */
-export interface SupplyEvent {
+interface SupplyEvent {
   /** Stacking key: the same medication stacks, different ones do not. */
   medication: string;
   product?: MoudProduct;
@@ -34,10 +34,10 @@ export interface SupplyEvent {
   evidence: Evidence;
 }
 
-export type CoverageForm = 'daily-dose' | 'injection' | 'implant';
+type CoverageForm = 'daily-dose' | 'injection' | 'implant';
 
 /** One stretch of covered days of one medication, for the timeline. */
-export interface CoveredInterval {
+interface CoveredInterval {
   start: DayNumber;
   /** Last covered day (inclusive). */
   end: DayNumber;
@@ -49,7 +49,7 @@ export interface CoveredInterval {
   evidence: Evidence[];
 }
 
-export interface CoverageGap {
+interface CoverageGap {
   /** First uncovered day. */
   start: DayNumber;
   /** Last uncovered day (inclusive); for an open gap, asOf. */
@@ -66,7 +66,7 @@ export interface CoverageGap {
 export type SegmentKind = 'first-start' | 'new-episode' | 'resumed-after-gap';
 
 /** A run of coverage with no gap of 8+ days inside it. */
-export interface TreatmentSegment {
+interface TreatmentSegment {
   start: DayNumber;
   /** Last covered day (may be after asOf: projected). */
   lastCovered: DayNumber;
@@ -76,8 +76,8 @@ export interface TreatmentSegment {
   evidence: Evidence;
 }
 
-export type MilestoneStatus = 'reached' | 'in-progress' | 'not-reached';
-export interface RetentionMilestone {
+type MilestoneStatus = 'reached' | 'in-progress' | 'not-reached';
+interface RetentionMilestone {
   days: number;
   status: MilestoneStatus;
   /** Day the milestone is/was/would be reached for the current segment. */
@@ -85,7 +85,7 @@ export interface RetentionMilestone {
   evidence: Evidence;
 }
 
-export type CoverageStatus =
+type CoverageStatus =
   | 'covered' // asOf is covered
   | 'short-gap' // ran out 1–7 days ago: still within the allowed gap
   | 'lapsed' // ran out ≥8 days ago
@@ -155,7 +155,7 @@ export function isMoud(order: ClassifiedOrder): boolean {
   );
 }
 
-export function formOf(product: MoudProduct | undefined): CoverageForm {
+function formOf(product: MoudProduct | undefined): CoverageForm {
   switch (product) {
     case 'buprenorphine-er-monthly':
     case 'buprenorphine-er-weekly':
@@ -202,7 +202,7 @@ const COUNTED_DISPENSE = new Set(['completed', 'in-progress']);
  * Turn MOUD orders (and their dispenses) into supply events. A readable
  * dispense replaces its request: its daysSupply anchored at whenHandedOver.
  */
-export function supplyEvents(
+function supplyEvents(
   orders: ClassifiedOrder[],
   dispenses: MedicationDispense[],
   supplyOf: SupplyOf,
@@ -312,7 +312,7 @@ function safeSupply(
  * before run-out starts the day after the previous supply ends); different
  * medications are kept separate. Returns per-medication merged intervals.
  */
-export function stack(events: SupplyEvent[]): CoveredInterval[] {
+function stack(events: SupplyEvent[]): CoveredInterval[] {
   const byMed = new Map<string, SupplyEvent[]>();
   for (const e of events) {
     const list = byMed.get(e.medication) ?? [];

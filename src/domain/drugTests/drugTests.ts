@@ -37,10 +37,10 @@ export interface DrugTestResult {
   evidence: Evidence;
 }
 
-export type DrugTestSignalKind =
+type DrugTestSignalKind =
   'buprenorphine-consistent' | 'buprenorphine-not-detected' | 'overdose-risk';
 
-export interface DrugTestSignal {
+interface DrugTestSignal {
   kind: DrugTestSignalKind;
   day: DayNumber;
   /** Plain, neutral sentence for the UI. */
@@ -60,7 +60,7 @@ export interface DrugTestSummary {
 }
 
 /** Who prescribed buprenorphine on a day: references, empty when none. */
-export type PrescribedOn = (day: DayNumber) => string[];
+type PrescribedOn = (day: DayNumber) => string[];
 
 const IGNORED_STATUS = new Set(['entered-in-error', 'cancelled', 'unknown']);
 
@@ -98,7 +98,7 @@ function fromCodes(codes: string[]): TestResult | undefined {
   return notDetected ? 'not-detected' : indeterminate ? 'indeterminate' : undefined;
 }
 
-export function fromString(s: string | undefined): TestResult | undefined {
+function fromString(s: string | undefined): TestResult | undefined {
   if (typeof s !== 'string') return undefined;
   const t = s.trim().toLowerCase();
   if (!t) return undefined;
@@ -183,7 +183,7 @@ interface ResultSource {
 }
 
 /** Normalise one result shape. Order: coded value, string, interpretation, number. */
-export function normaliseResult(
+function normaliseResult(
   src: ResultSource,
   analytes: UdsAnalyteGroup[],
 ): { result: TestResult; readFrom: string; detail: string } {

@@ -54,7 +54,7 @@ export interface DimensionStatus {
   daysSinceContact?: number;
 }
 
-export interface EngagementRule {
+interface EngagementRule {
   id: string;
   overall: OverallStatus;
   /** Every listed dimension must be at one of the listed levels. */
@@ -135,7 +135,7 @@ export interface EngagementSummary {
   evidence: Evidence[];
 }
 
-export function matches(rule: EngagementRule, dims: Record<Dimension, DimensionStatus>): boolean {
+function matches(rule: EngagementRule, dims: Record<Dimension, DimensionStatus>): boolean {
   const levels = Object.values(dims).map((d) => d.level);
   if (rule.when) {
     for (const [dim, allowed] of Object.entries(rule.when) as [Dimension, Level[]][])

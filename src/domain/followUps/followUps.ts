@@ -47,7 +47,7 @@ const NALOXONE_BEARING: ReadonlySet<string> = new Set([
   'acute-care-visit',
 ]);
 
-export type ProposedReason = (typeof PROPOSED_REASONS)[number];
+type ProposedReason = (typeof PROPOSED_REASONS)[number];
 
 export interface FollowUp {
   code: string;
@@ -67,7 +67,7 @@ export interface FollowUp {
   evidence: Evidence[];
 }
 
-export interface FollowUpInput {
+interface FollowUpInput {
   asOf: DayNumber;
   coverage?: CoverageSummary;
   visits?: VisitSummary;

@@ -6,7 +6,7 @@ import type { Coding } from 'fhir/r4';
 import type { CodeOf } from '../../../fhir-profiles/generated/codes';
 import { conceptsOf, displayOf, isCodeOf, systemOf } from '../core/codes';
 
-export type FollowUpReason = CodeOf<'followup-reason'>;
+type FollowUpReason = CodeOf<'followup-reason'>;
 
 export const FOLLOW_UP_REASON_SYSTEM = systemOf('followup-reason');
 

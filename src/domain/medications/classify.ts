@@ -35,13 +35,13 @@ import type {
 // ---------------------------------------------------------------- status / intent
 
 /** HEDIS POD conventions (reference §3). */
-export const COUNTED_STATUSES: ReadonlySet<string> = new Set([
+const COUNTED_STATUSES: ReadonlySet<string> = new Set([
   'active',
   'completed',
   'stopped',
   'on-hold',
 ]);
-export const COUNTED_INTENTS: ReadonlySet<string> = new Set([
+const COUNTED_INTENTS: ReadonlySet<string> = new Set([
   'order',
   'original-order',
   'filler-order',
@@ -51,7 +51,7 @@ export const COUNTED_INTENTS: ReadonlySet<string> = new Set([
 
 // ---------------------------------------------------------------- display text
 
-export interface ParsedName {
+interface ParsedName {
   ingredients: Ingredient[];
   doseForm?: string;
 }
@@ -314,7 +314,7 @@ export function normaliseMassUnit(u: string): string {
 }
 
 /** A strength denominator: "mL", "h", "actuation", or a count unit ("tablet"). */
-export function normalisePer(u: string): string {
+function normalisePer(u: string): string {
   const x = u.toLowerCase().replace(/[{}]/g, '').trim();
   if (x === 'ml' || x === 'milliliter' || x === 'millilitre') return 'mL';
   if (x === 'h' || x === 'hr' || x === 'hour') return 'h';

@@ -15,7 +15,7 @@ import type { ClassifiedOrder, Ingredient, MoudProduct } from './types';
  * Default days supply when an order states neither duration nor quantity
  * (reference §3, HEDIS POD conventions). Products without an entry get none.
  */
-export const DEFAULT_SUPPLY_DAYS: Readonly<Partial<Record<MoudProduct, number>>> = {
+const DEFAULT_SUPPLY_DAYS: Readonly<Partial<Record<MoudProduct, number>>> = {
   'buprenorphine-sublingual': 7,
   'buprenorphine-er-monthly': 31,
   'buprenorphine-er-weekly': 7,
@@ -60,7 +60,7 @@ const TIMING_CODES: Record<string, number> = {
   MO: 1 / 30,
 };
 
-export interface Frequency {
+interface Frequency {
   perDay: number;
   prn: boolean;
   detail: string;
@@ -98,7 +98,7 @@ export function dosesPerDay(dosage: unknown): Frequency | { unknown: string } {
 
 // ---------------------------------------------------------------- dose
 
-export interface Quantity {
+interface Quantity {
   value: number;
   unit: string;
 }
@@ -176,7 +176,7 @@ export interface DoseStep {
   unknownReason?: string;
 }
 
-export interface DosePlan {
+interface DosePlan {
   reference: string;
   steps: DoseStep[];
   /** true when there are several steps taken one after another. */

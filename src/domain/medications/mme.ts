@@ -37,7 +37,7 @@ import type { ClassifiedOrder, MmeDay } from './types';
 const round = (x: number, places = 2): number => Math.round(x * 10 ** places) / 10 ** places;
 const fmt = (x: number): string => String(round(x, 4));
 
-export interface IngredientMme {
+interface IngredientMme {
   name: string;
   rxcui?: string;
   /** The daily dose the factor applies to, in `basis` units. */
@@ -48,7 +48,7 @@ export interface IngredientMme {
   mme: number;
 }
 
-export interface StepMme {
+interface StepMme {
   /** Day offset from the order's start when this step begins. */
   offsetDays: number;
   /** Days it lasts; undefined = to the end of the supply. */
@@ -59,7 +59,7 @@ export interface StepMme {
   unknownReason?: string;
 }
 
-export interface OrderMme {
+interface OrderMme {
   reference: string;
   factorSet: MmeFactorSet;
   /** MME/day of the first step (the only step for most orders); null = unknown. */
@@ -210,7 +210,7 @@ export function orderMme(order: ClassifiedOrder): OrderMme {
 
 // ---------------------------------------------------------------- patient series
 
-export interface MmeSeriesReport {
+interface MmeSeriesReport {
   factorSet: MmeFactorSet;
   days: MmeDay[];
   /** Per-order MME of the orders that count. */
@@ -220,7 +220,7 @@ export interface MmeSeriesReport {
   evidence: Evidence[];
 }
 
-export interface MmeSeriesOptions {
+interface MmeSeriesOptions {
   /**
    * Leave out of `orders` and `evidence` the orders active only outside the
    * window (deriveAll reads `days` and `excluded` only, and ten years of old

@@ -30,7 +30,7 @@ const draftTaskShape = z.object({
   due: z.string(),
 });
 
-export const draftTaskSchema = draftTaskShape.extend({
+const draftTaskSchema = draftTaskShape.extend({
   reason: z
     .string()
     .refine((c): boolean => isFollowUpReason(c), 'a code of the followup-reason CodeSystem'),
@@ -38,7 +38,7 @@ export const draftTaskSchema = draftTaskShape.extend({
   due: isoDate,
 });
 
-export const draftActivitySchema = z.object({
+const draftActivitySchema = z.object({
   code: z
     .string()
     .refine((c): boolean => isCodeOf('peer-activity', c), 'a code of the peer-activity CodeSystem'),
@@ -46,7 +46,7 @@ export const draftActivitySchema = z.object({
   description: z.string(),
 });
 
-export const draftPeerSchema = z.object({
+const draftPeerSchema = z.object({
   /** PractitionerRole/… (preferred) or Practitioner/…. */
   reference: z.string().regex(/^(PractitionerRole|Practitioner)\/[A-Za-z0-9\-.]{1,64}$/),
   display: z.string(),
@@ -77,7 +77,6 @@ export const peerPlanDraftSchema = peerPlanDraftShape.extend({
 
 export type PeerPlanDraft = z.infer<typeof peerPlanDraftSchema>;
 export type DraftTask = z.infer<typeof draftTaskSchema>;
-export type DraftPeer = z.infer<typeof draftPeerSchema>;
 
 /** Problems that block writing, in words for the form (empty = ready). */
 export function draftProblems(
@@ -108,7 +107,7 @@ function describePath(path: PropertyKey[]): string {
 }
 
 /** Randomness is injected so the domain stays pure; the app passes crypto.randomUUID. */
-export type NewId = () => string;
+type NewId = () => string;
 
 const DEFAULT_ACTIVITIES = new Set([
   'regular-peer-contact',
@@ -175,4 +174,4 @@ export function newDraftTask(newId: NewId, due: string): DraftTask {
 export type PlanMode = 'new-plan' | 'add-to-plan';
 
 /** Activities the composer offers, in the CodeSystem's order. */
-export const PEER_ACTIVITIES = conceptsOf('peer-activity');
+const PEER_ACTIVITIES = conceptsOf('peer-activity');

@@ -7,7 +7,7 @@ import { hasCode, systemOf } from '../core/codes';
 import { codingsOf, present } from '../core/guards';
 import { isOudConcept } from '../medications/classify';
 
-export function isPeerSupportPlan(plan: CarePlan): boolean {
+function isPeerSupportPlan(plan: CarePlan): boolean {
   return present(plan.category).some((cat) =>
     hasCode(cat, 'careplan-category', 'peer-recovery-support'),
   );

@@ -36,12 +36,12 @@ export const IDENTIFIER_SYSTEM = {
 } as const;
 /** Provenance has no identifier in R4: the write id travels as a tag. */
 export const WRITE_TAG_SYSTEM = `${APP_BASE}/sid/write`;
-export const PROFILE = {
+const PROFILE = {
   carePlan: PROFILE_URL['peer-support-careplan'],
   task: PROFILE_URL['peer-followup-task'],
 } as const;
 
-export interface AppInfo {
+interface AppInfo {
   name: string;
   version: string;
 }
@@ -197,7 +197,7 @@ export function newTask(ctx: BuildContext, t: DraftTask, carePlanRef: string): T
   };
 }
 
-export const APP_DEVICE_ID = 'app';
+const APP_DEVICE_ID = 'app';
 
 /** A coding of the provenance-agent-type ValueSet (author: the clinician; assembler: the app). */
 function provenanceAgentType(code: 'author' | 'assembler'): Coding {

@@ -33,7 +33,7 @@ import {
   type BuildContext,
 } from './resources';
 
-export interface PlannedEntry {
+interface PlannedEntry {
   /** urn:uuid:… for creates; the resource's URL for an update. */
   fullUrl: string;
   resource: CarePlan | CareTeam | Task | Provenance;

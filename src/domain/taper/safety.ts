@@ -25,10 +25,9 @@ import type { ClassifiedOrder } from '../medications/types';
 
 const P = PARAMETERS.taper;
 
-export type SafetyFlagKind =
-  'benzodiazepine' | 'no-naloxone' | 'rapid-taper' | 'abrupt-discontinuation';
+type SafetyFlagKind = 'benzodiazepine' | 'no-naloxone' | 'rapid-taper' | 'abrupt-discontinuation';
 
-export interface SafetyFlag {
+interface SafetyFlag {
   kind: SafetyFlagKind;
   text: string;
   evidence: Evidence[];

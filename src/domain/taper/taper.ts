@@ -75,9 +75,9 @@ export const TAPERING_STATES: ReadonlySet<TaperState> = new Set([
  * Dose and taper-specific flags. The cross-cutting overdose-risk flags
  * (benzodiazepine with any opioid, no rescue naloxone, rapid/abrupt) live in safety.ts.
  */
-export type TaperFlagKind = 'mme-50' | 'mme-90' | 'oud-signs-during-taper';
+type TaperFlagKind = 'mme-50' | 'mme-90' | 'oud-signs-during-taper';
 
-export interface TaperFlag {
+interface TaperFlag {
   kind: TaperFlagKind;
   text: string;
   evidence: Evidence[];
@@ -109,7 +109,7 @@ export interface TaperSummary {
   evidence: Evidence[];
 }
 
-export interface TaperInput {
+interface TaperInput {
   series: MmeDay[];
   orders: ClassifiedOrder[];
   supplyOf: SupplyOf;

@@ -8,12 +8,12 @@ import type { CodeOf } from '../../../fhir-profiles/generated/codes';
 import { codingOf, conceptsOf, displayOf, isCodeOf, systemOf, tokenOf } from '../core/codes';
 
 /** The Task.code of every peer follow-up Task the app writes and reads. */
-export const PEER_TASK_CODING: Coding = codingOf('peer-task-code', 'peer-follow-up');
+const PEER_TASK_CODING: Coding = codingOf('peer-task-code', 'peer-follow-up');
 /** The Task search parameter value for peer follow-up Tasks (`code=system|code`). */
 export const PEER_TASK_CODE_TOKEN = tokenOf(PEER_TASK_CODING);
 
-export type TaskOutputType = CodeOf<'task-output-type'>;
-export type ContactOutcome = CodeOf<'contact-outcome'>;
+type TaskOutputType = CodeOf<'task-output-type'>;
+type ContactOutcome = CodeOf<'contact-outcome'>;
 
 /** Every contact outcome, in the CodeSystem's order (for pickers). */
 export const CONTACT_OUTCOMES = conceptsOf('contact-outcome');

@@ -36,10 +36,10 @@ export type TaskActionKind =
   | 'fail';
 
 /** requester: Task.requester is the user; owner: Task.owner is the user; claimant: Task has no owner. */
-export type Actor = 'requester' | 'owner' | 'claimant';
-export type Requirement = 'reason' | 'note' | 'outcome';
+type Actor = 'requester' | 'owner' | 'claimant';
+type Requirement = 'reason' | 'note' | 'outcome';
 
-export interface Transition {
+interface Transition {
   action: TaskActionKind;
   by: readonly Actor[];
   from: readonly TaskStatus[];
@@ -76,7 +76,7 @@ export const TASK_TRANSITIONS: readonly Transition[] = [
 ];
 
 /** Statuses that must carry statusReason (profile invariant pft-1). */
-export const STATUS_NEEDS_REASON: ReadonlySet<TaskStatus> = new Set([
+const STATUS_NEEDS_REASON: ReadonlySet<TaskStatus> = new Set([
   'rejected',
   'cancelled',
   'on-hold',
@@ -93,7 +93,7 @@ export interface TaskActionInput {
   outcome?: string;
 }
 
-export interface TaskActionContext {
+interface TaskActionContext {
   /** References that are the user: their Practitioner and PractitionerRoles. */
   me: readonly Reference[];
   /** Who becomes the owner on claim (normally the user's peer PractitionerRole). */
@@ -101,7 +101,7 @@ export interface TaskActionContext {
   now: Date;
 }
 
-export type RefusalCode =
+type RefusalCode =
   | 'not-allowed-from-status'
   | 'not-your-task'
   | 'already-owned'
@@ -115,9 +115,9 @@ export interface TaskRefusal {
   message: string;
 }
 
-export type TaskActionResult = { ok: true; task: Task } | { ok: false; refusal: TaskRefusal };
+type TaskActionResult = { ok: true; task: Task } | { ok: false; refusal: TaskRefusal };
 
-export function transitionFor(kind: TaskActionKind): Transition {
+function transitionFor(kind: TaskActionKind): Transition {
   const t = TASK_TRANSITIONS.find((x) => x.action === kind);
   if (!t) throw new Error(`No transition for ${kind}`);
   return t;

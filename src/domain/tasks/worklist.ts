@@ -23,7 +23,7 @@ export interface WorklistRow {
   claimable: boolean;
 }
 
-export interface DueWords {
+interface DueWords {
   text: string;
   level: 'overdue' | 'today' | 'soon' | 'later' | 'none';
 }

@@ -16,7 +16,7 @@ const ATTENDED = new Set(['finished', 'in-progress', 'arrived', 'triaged', 'onle
 /** Emergency and inpatient encounter classes (ValueSet acute-care-encounter-class). */
 const ACUTE = valueSetCodes('acute-care-encounter-class');
 
-export type VisitKind = 'attended' | 'missed' | 'planned';
+type VisitKind = 'attended' | 'missed' | 'planned';
 
 export interface Visit {
   reference: string;
@@ -31,7 +31,7 @@ export interface Visit {
 export type FollowUpRule =
   'methadone-start' | 'after-start' | 'taper' | 'long-term-opioid' | 'moud-maintenance';
 
-export interface FollowUpCheck {
+interface FollowUpCheck {
   rule: FollowUpRule;
   intervalDays: number;
   /** The day the interval is counted from (start day or last attended visit). */
@@ -44,7 +44,7 @@ export interface FollowUpCheck {
   evidence: Evidence;
 }
 
-export interface VisitContext {
+interface VisitContext {
   /** Start (or restart) of MOUD or opioid therapy that needs an early visit. */
   startDay?: DayNumber;
   methadoneStart?: boolean;
@@ -96,10 +96,7 @@ function classCodes(e: Encounter): string[] {
   return out;
 }
 
-export function classifyVisits(
-  encounters: Encounter[],
-  asOf: DayNumber,
-): Omit<VisitSummary, 'followUp'> {
+function classifyVisits(encounters: Encounter[], asOf: DayNumber): Omit<VisitSummary, 'followUp'> {
   const attended: Visit[] = [];
   const missed: Visit[] = [];
   const upcoming: Visit[] = [];
@@ -165,7 +162,7 @@ export function classifyVisits(
  * CDC 2022 follow-up intervals: the strictest that applies. After a start the
  * clock runs from the start day; otherwise from the last attended visit.
  */
-export function followUpCheck(
+function followUpCheck(
   visits: Pick<VisitSummary, 'attended' | 'lastAttended'>,
   ctx: VisitContext,
   asOf: DayNumber,

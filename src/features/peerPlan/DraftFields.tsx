@@ -15,7 +15,7 @@ import {
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { usePeerChoices } from './usePeerPlanData';
 
-export interface FieldsProps {
+interface FieldsProps {
   /** Prefix of the element ids (useId of the composer). */
   formId: string;
   draft: PeerPlanDraft;

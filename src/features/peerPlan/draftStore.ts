@@ -12,7 +12,7 @@ const PREFIX = 'peer-plan-draft:';
 export const DRAFT_MAX_AGE_HOURS = 12;
 
 /** Whose draft it is. */
-export interface DraftOwner {
+interface DraftOwner {
   serverUrl: string;
   fhirUser?: string;
 }

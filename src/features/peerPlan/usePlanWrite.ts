@@ -20,9 +20,9 @@ import { patientSummaryKey } from '../summary/usePatientSummary';
 import { clearDraft } from './draftStore';
 import { useCapabilities } from './usePeerPlanData';
 
-export const APP_INFO = { name: 'Peer Recovery SMART app', version: '0.1.0' };
+const APP_INFO = { name: 'Peer Recovery SMART app', version: '0.1.0' };
 
-export type WriteState =
+type WriteState =
   { kind: 'idle' } | { kind: 'writing' } | { kind: 'failed'; message: string; conflict: boolean };
 
 /** Plain words for a failed write, always ending in what to do. */
@@ -40,7 +40,7 @@ function failureMessage(e: unknown): string {
   return 'The write did not finish. The draft is kept, and Retry writes the plan once.';
 }
 
-export interface PlanWriteInput {
+interface PlanWriteInput {
   draft: PeerPlanDraft;
   existingPlan?: CarePlan & { id: string };
   oudCondition?: Reference;

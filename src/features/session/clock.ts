@@ -6,7 +6,7 @@ import { dayOf, type DayNumber } from '../../domain/core';
  * in a component: the domain takes the day as a parameter, and tests provide
  * a fixed clock (ClockContext) so nothing they assert flips at midnight.
  */
-export interface Clock {
+interface Clock {
   now(): Date;
 }
 

@@ -8,7 +8,7 @@ import { StatusBadge, type Tone } from '../../ui/StatusBadge';
 import { Section } from './Section';
 import { day, relative } from './view';
 
-export const ANALYTE_WORDS: Record<UdsAnalyteGroup, string> = {
+const ANALYTE_WORDS: Record<UdsAnalyteGroup, string> = {
   amphetamine: 'Amphetamines',
   barbiturate: 'Barbiturates',
   benzodiazepine: 'Benzodiazepines',

@@ -17,7 +17,7 @@ export interface PatientSummaryData {
 export const patientSummaryKey = (patientId: string) => ['patient-summary', patientId] as const;
 
 /** The Patient read, shared by the banner and the summary (react-query runs it once). */
-export const patientQuery = (send: Transport, patientId: string) =>
+const patientQuery = (send: Transport, patientId: string) =>
   queryOptions({
     queryKey: ['Patient', patientId] as const,
     queryFn: () => readResource<Patient>(send, 'Patient', patientId),

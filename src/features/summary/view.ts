@@ -115,7 +115,7 @@ export function relative(d: DayNumber, asOf: DayNumber): string {
 
 // ------------------------------------------------------------------ risk flags
 
-export interface RiskFlag {
+interface RiskFlag {
   id: string;
   label: string;
   text: string;
@@ -266,7 +266,7 @@ export function paceWords(s: PatientSummary['taper']): string | undefined {
   return `${n > 0 ? '−' : '+'}${Math.abs(n)}% of baseline per month, ${speed}`;
 }
 
-export interface MmeView {
+interface MmeView {
   from: DayNumber;
   to: DayNumber;
   points: MmePoint[];
@@ -354,7 +354,7 @@ export const TASK_STATUS_WORDS: Record<string, string> = {
   'entered-in-error': 'Entered in error',
 };
 
-export const textOf = (cc: CodeableConcept | undefined): string | undefined =>
+const textOf = (cc: CodeableConcept | undefined): string | undefined =>
   cc?.text ?? cc?.coding?.find((c) => c.display)?.display ?? cc?.coding?.[0]?.code;
 
 function dayText(v: string | undefined): DayNumber | undefined {

@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
 import type { TaskActionInput, TaskActionKind } from '../../domain/tasks';
 import { ActionForm, NoteField, OutcomeField, ReasonField, type Draft } from './ActionFields';
 
-export interface ActionProps {
+interface ActionProps {
   draft: Draft;
   setDraft: (d: Draft) => void;
   submit: (input: TaskActionInput) => void;
@@ -27,14 +27,14 @@ function OneClick({
   );
 }
 
-export const ClaimAction = (p: ActionProps) => (
+const ClaimAction = (p: ActionProps) => (
   <OneClick kind="claim" label="Claim this follow-up" {...p} />
 );
-export const AcceptAction = (p: ActionProps) => <OneClick kind="accept" label="Accept" {...p} />;
-export const StartAction = (p: ActionProps) => (
+const AcceptAction = (p: ActionProps) => <OneClick kind="accept" label="Accept" {...p} />;
+const StartAction = (p: ActionProps) => (
   <OneClick kind="start" label="Start working on it" {...p} />
 );
-export const ResumeAction = (p: ActionProps) => <OneClick kind="resume" label="Resume" {...p} />;
+const ResumeAction = (p: ActionProps) => <OneClick kind="resume" label="Resume" {...p} />;
 
 function reasonAction(kind: TaskActionKind, title: string, label: string, button: string) {
   return function ReasonAction({ draft, setDraft, submit, busy }: ActionProps) {
@@ -51,21 +51,16 @@ function reasonAction(kind: TaskActionKind, title: string, label: string, button
   };
 }
 
-export const DeclineAction = reasonAction('decline', 'Decline…', 'Reason for declining', 'Decline');
-export const HoldAction = reasonAction(
-  'hold',
-  'Put on hold…',
-  'Reason for the hold',
-  'Put on hold',
-);
-export const FailAction = reasonAction(
+const DeclineAction = reasonAction('decline', 'Decline…', 'Reason for declining', 'Decline');
+const HoldAction = reasonAction('hold', 'Put on hold…', 'Reason for the hold', 'Put on hold');
+const FailAction = reasonAction(
   'fail',
   'Could not complete…',
   'Why it could not be completed',
   'Close as not completed',
 );
 
-export function RecordAttemptAction({ draft, setDraft, submit, busy }: ActionProps) {
+function RecordAttemptAction({ draft, setDraft, submit, busy }: ActionProps) {
   return (
     <ActionForm
       title="Record a contact attempt…"
@@ -79,7 +74,7 @@ export function RecordAttemptAction({ draft, setDraft, submit, busy }: ActionPro
   );
 }
 
-export function CompleteAction({ draft, setDraft, submit, busy }: ActionProps) {
+function CompleteAction({ draft, setDraft, submit, busy }: ActionProps) {
   return (
     <ActionForm
       title="Complete…"
