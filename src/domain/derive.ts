@@ -23,6 +23,7 @@ import {
   visitsDimension,
   type Dimension,
   type DimensionStatus,
+  type EngagementSummary,
 } from './engagement';
 import { proposeFollowUps } from './followUps';
 import {
@@ -31,6 +32,7 @@ import {
   mmeSeriesReport,
   oudDiagnoses,
   type ClassificationResult,
+  type ClassifiedOrder,
 } from './medications';
 import type { DerivationModule, MmeSummary, PatientSummary } from './summary';
 import {
@@ -40,7 +42,7 @@ import {
   type SafetySummary,
   type TaperSummary,
 } from './taper';
-import { summariseVisits, type VisitSummary } from './visits';
+import { summariseVisits, type VisitContext, type VisitSummary } from './visits';
 
 /** A record with every list present (partial input is normal: a search may have failed). */
 function normalise(record: unknown): PatientRecord {
@@ -107,6 +109,99 @@ function emptyCoverage(asOf: DayNumber): CoverageSummary {
   };
 }
 
+/** Who prescribed buprenorphine (MOUD or for pain) covering a day: the drug-test consistency check. */
+function buprenorphinePrescribedOn(
+  coverage: CoverageSummary,
+  orders: readonly ClassifiedOrder[],
+): (day: DayNumber) => string[] {
+  const bupTimeline = coverage.timeline.filter(
+    (i) => i.medication.startsWith('buprenorphine') || i.medication === 'moud-buprenorphine',
+  );
+  const bupPain = orders.filter((o) => o.category === 'buprenorphine-pain' && o.counted);
+  return (day) => [
+    ...coveringOn(bupTimeline, day, () => true).flatMap((i) => i.sources),
+    ...bupPain
+      .filter(
+        (o) =>
+          o.start !== undefined && o.start <= day && (safeSupply(o)?.days ?? 0) + o.start > day,
+      )
+      .map((o) => o.reference),
+  ];
+}
+
+/** What the visit rules need to know: a recent (re)start, methadone, long-term opioids, a taper. */
+function visitContext(coverage: CoverageSummary, taper: TaperSummary): VisitContext {
+  const inMoud = coverage.status === 'covered' || coverage.status === 'short-gap';
+  const seg = coverage.currentSegment;
+  return {
+    startDay: inMoud && seg ? seg.start : undefined,
+    methadoneStart:
+      inMoud &&
+      coverage.timeline.some(
+        (i) => i.medication.startsWith('methadone') && seg !== undefined && i.start === seg.start,
+      ),
+    inMoud,
+    longTermOpioid: taper.longTermNow,
+    tapering: TAPERING_STATES.has(taper.state),
+  };
+}
+
+function mmeSummary(
+  report: ReturnType<typeof mmeSeriesReport> | undefined,
+  from: DayNumber,
+  asOf: DayNumber,
+): MmeSummary {
+  return {
+    fromDay: from,
+    toDay: asOf,
+    days: report?.days ?? [],
+    factorSet: report ? String(report.factorSet) : undefined,
+  };
+}
+
+function noVisits(asOf: DayNumber): VisitSummary {
+  return {
+    asOf,
+    attended: [],
+    missed: [],
+    upcoming: [],
+    recentMissed: [],
+    recentAcuteCare: [],
+    acuteCareFlag: false,
+    unreadable: [],
+  };
+}
+
+function unassessedTaper(asOf: DayNumber): TaperSummary {
+  return {
+    asOf,
+    state: 'unknown',
+    text: 'Taper could not be assessed.',
+    longTermNow: false,
+    longTermInLookback: false,
+    currentMme: null,
+    baselineOrders: [],
+    currentOrders: [],
+    flags: [],
+    evidence: [],
+  };
+}
+
+function unassessedEngagement(dimensions: EngagementSummary['dimensions']): EngagementSummary {
+  return {
+    overall: 'Insufficient data',
+    code: engagementStatusCoding('Insufficient data'),
+    rule: {
+      id: 'error',
+      overall: 'Insufficient data',
+      because: 'Engagement could not be assessed.',
+    },
+    dimensions,
+    reasons: [],
+    evidence: [],
+  };
+}
+
 export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientSummary {
   const asOf = Number.isFinite(asOfInput) ? Math.trunc(asOfInput) : 0;
   const failures: PatientSummary['failures'] = [];
@@ -143,29 +238,11 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
     () => mmeSeriesReport(orders, from, asOf, { windowOnly: true }),
     () => undefined,
   );
-  const mme: MmeSummary = {
-    fromDay: from,
-    toDay: asOf,
-    days: mmeReport?.days ?? [],
-    factorSet: mmeReport ? String(mmeReport.factorSet) : undefined,
-  };
+  const mme = mmeSummary(mmeReport, from, asOf);
 
-  const bupTimeline = coverage.timeline.filter(
-    (i) => i.medication.startsWith('buprenorphine') || i.medication === 'moud-buprenorphine',
-  );
-  const bupPain = orders.filter((o) => o.category === 'buprenorphine-pain' && o.counted);
   const drugTests: DrugTestSummary = guard(
     'drugTests',
-    () =>
-      summariseDrugTests(rec.observations, asOf, (day) => [
-        ...coveringOn(bupTimeline, day, () => true).flatMap((i) => i.sources),
-        ...bupPain
-          .filter(
-            (o) =>
-              o.start !== undefined && o.start <= day && (safeSupply(o)?.days ?? 0) + o.start > day,
-          )
-          .map((o) => o.reference),
-      ]),
+    () => summariseDrugTests(rec.observations, asOf, buprenorphinePrescribedOn(coverage, orders)),
     () => ({ asOf, results: [], latestByAnalyte: {}, signals: [], unreadable: [] }),
   );
 
@@ -173,47 +250,13 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
   const taperCore: TaperSummary = guard(
     'taper',
     () => assessTaper({ series: mme.days, orders, supplyOf: safeSupply, asOf, drugTests }),
-    () => ({
-      asOf,
-      state: 'unknown',
-      text: 'Taper could not be assessed.',
-      longTermNow: false,
-      longTermInLookback: false,
-      currentMme: null,
-      baselineOrders: [],
-      currentOrders: [],
-      flags: [],
-      evidence: [],
-    }),
+    () => unassessedTaper(asOf),
   );
 
-  const inMoud = coverage.status === 'covered' || coverage.status === 'short-gap';
-  const seg = coverage.currentSegment;
   const visits: VisitSummary = guard(
     'visits',
-    () =>
-      summariseVisits(rec.encounters, asOf, {
-        startDay: inMoud && seg ? seg.start : undefined,
-        methadoneStart:
-          inMoud &&
-          coverage.timeline.some(
-            (i) =>
-              i.medication.startsWith('methadone') && seg !== undefined && i.start === seg.start,
-          ),
-        inMoud,
-        longTermOpioid: taperCore.longTermNow,
-        tapering: TAPERING_STATES.has(taperCore.state),
-      }),
-    () => ({
-      asOf,
-      attended: [],
-      missed: [],
-      upcoming: [],
-      recentMissed: [],
-      recentAcuteCare: [],
-      acuteCareFlag: false,
-      unreadable: [],
-    }),
+    () => summariseVisits(rec.encounters, asOf, visitContext(coverage, taperCore)),
+    () => noVisits(asOf),
   );
 
   // Re-assess with visits so "ED visit during a taper" can count as an OUD sign.
@@ -257,18 +300,7 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
   const engagement = guard(
     'engagement',
     () => assessEngagement(dimensions),
-    () => ({
-      overall: 'Insufficient data' as const,
-      code: engagementStatusCoding('Insufficient data'),
-      rule: {
-        id: 'error',
-        overall: 'Insufficient data' as const,
-        because: 'Engagement could not be assessed.',
-      },
-      dimensions,
-      reasons: [],
-      evidence: [],
-    }),
+    () => unassessedEngagement(dimensions),
   );
 
   const followUps = guard(

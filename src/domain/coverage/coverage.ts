@@ -430,18 +430,8 @@ function segmentsOf(
   return out;
 }
 
-export function computeCoverage(
-  orders: ClassifiedOrder[],
-  dispenses: MedicationDispense[],
-  supplyOf: SupplyOf,
-  asOf: DayNumber,
-): CoverageSummary {
-  const { events, unreadable } = supplyEvents(orders, dispenses, supplyOf);
-  const timeline = stack(events);
-  const spans = union(timeline);
-  const evidence: Evidence[] = [];
-
-  // Gaps: between spans (only those starting on or before asOf), plus an open trailing gap.
+/** Gaps between spans (only those starting on or before asOf), plus an open trailing gap. */
+function coverageGaps(spans: Span[], pastSpans: Span[], asOf: DayNumber): CoverageGap[] {
   const gaps: CoverageGap[] = [];
   for (let i = 1; i < spans.length; i++) {
     const prev = spans[i - 1] as Span;
@@ -453,16 +443,17 @@ export function computeCoverage(
     }
     gaps.push(gapBetween(prev.end, next.start, asOf, false, [...prev.sources, ...next.sources]));
   }
-  const pastSpans = spans.filter((s) => s.start <= asOf);
   const lastPast = pastSpans[pastSpans.length - 1];
   const hasFutureAfterLast = spans.length > pastSpans.length;
   if (lastPast && lastPast.end < asOf && !hasFutureAfterLast) {
     gaps.push(gapBetween(lastPast.end, asOf + 1, asOf, true, lastPast.sources));
   }
+  return gaps;
+}
 
-  // Segments (8-day rule) up to asOf; a future-only segment is "not started".
-  const rawSegments = segmentsOf(pastSpans, P.gapBreaksEpisodeDays);
-  const segments: TreatmentSegment[] = rawSegments.map((s, i) => {
+/** Treatment segments by the HEDIS 8-day rule, each a first start, a new episode or a resumption. */
+function treatmentSegments(pastSpans: Span[]): TreatmentSegment[] {
+  return segmentsOf(pastSpans, P.gapBreaksEpisodeDays).map((s, i) => {
     const kind: SegmentKind =
       i === 0
         ? 'first-start'
@@ -486,6 +477,87 @@ export function computeCoverage(
       },
     };
   });
+}
+
+/** Proportion of days covered over each window, counted from the first supply when later. */
+function pdcWindows(spans: Span[], asOf: DayNumber): CoverageSummary['pdc'] {
+  const firstSupply = spans[0]?.start;
+  return P.pdcWindowsDays.map((windowDays) => {
+    const windowStart = asOf - windowDays + 1;
+    const from = firstSupply !== undefined ? Math.max(windowStart, firstSupply) : windowStart;
+    const counted = firstSupply !== undefined && firstSupply <= asOf ? asOf - from + 1 : 0;
+    const coveredDays = counted > 0 ? coveredDaysIn(spans, from, asOf) : 0;
+    const value = counted > 0 ? Math.max(0, Math.min(1, coveredDays / counted)) : 0;
+    return {
+      windowDays,
+      fromDay: from,
+      days: counted,
+      coveredDays,
+      value,
+      evidence: {
+        rule: 'coverage.pdc',
+        resources: [
+          ...new Set(
+            spans.filter((s) => s.end >= from && s.start <= asOf).flatMap((s) => s.sources),
+          ),
+        ],
+        detail:
+          counted === 0
+            ? `no MOUD supply started by ${fromDay(asOf)}`
+            : `${coveredDays} of ${counted} days covered (${fromDay(from)} to ${fromDay(asOf)}${from > windowStart ? `: the ${windowDays}-day window counted from the first MOUD supply` : ''})`,
+      },
+    };
+  });
+}
+
+/** Retention milestones (30/90/180 days) of the current segment. */
+function retentionMilestones(
+  current: TreatmentSegment | undefined,
+  segmentSpan: number,
+  segmentIsCurrent: boolean,
+  asOf: DayNumber,
+): RetentionMilestone[] {
+  return P.retentionMilestonesDays.map((days) => {
+    const day = (current?.start ?? asOf) + days - 1;
+    const status: MilestoneStatus = !current
+      ? 'not-reached'
+      : segmentSpan >= days
+        ? 'reached'
+        : segmentIsCurrent
+          ? 'in-progress'
+          : 'not-reached';
+    return {
+      days,
+      status,
+      day,
+      evidence: {
+        rule: `coverage.retention-${days}`,
+        resources: current?.evidence.resources ?? [],
+        detail: current
+          ? `${segmentSpan} day${segmentSpan === 1 ? '' : 's'} without an ${P.gapBreaksEpisodeDays}-day gap since ${fromDay(current.start)}`
+          : 'no MOUD treatment on record',
+      },
+    };
+  });
+}
+
+export function computeCoverage(
+  orders: ClassifiedOrder[],
+  dispenses: MedicationDispense[],
+  supplyOf: SupplyOf,
+  asOf: DayNumber,
+): CoverageSummary {
+  const { events, unreadable } = supplyEvents(orders, dispenses, supplyOf);
+  const timeline = stack(events);
+  const spans = union(timeline);
+  const evidence: Evidence[] = [];
+
+  const pastSpans = spans.filter((s) => s.start <= asOf);
+  const lastPast = pastSpans[pastSpans.length - 1];
+  const gaps = coverageGaps(spans, pastSpans, asOf);
+
+  // Segments (8-day rule) up to asOf; a future-only segment is "not started".
+  const segments = treatmentSegments(pastSpans);
   let hedisEpisodeStart: DayNumber | undefined;
   for (const s of segments) if (s.kind !== 'resumed-after-gap') hedisEpisodeStart = s.start;
 
@@ -527,56 +599,9 @@ export function computeCoverage(
     });
   }
 
-  const firstSupply = spans[0]?.start;
-  const pdc = P.pdcWindowsDays.map((windowDays) => {
-    const windowStart = asOf - windowDays + 1;
-    const from = firstSupply !== undefined ? Math.max(windowStart, firstSupply) : windowStart;
-    const counted = firstSupply !== undefined && firstSupply <= asOf ? asOf - from + 1 : 0;
-    const coveredDays = counted > 0 ? coveredDaysIn(spans, from, asOf) : 0;
-    const value = counted > 0 ? Math.max(0, Math.min(1, coveredDays / counted)) : 0;
-    return {
-      windowDays,
-      fromDay: from,
-      days: counted,
-      coveredDays,
-      value,
-      evidence: {
-        rule: 'coverage.pdc',
-        resources: [
-          ...new Set(
-            spans.filter((s) => s.end >= from && s.start <= asOf).flatMap((s) => s.sources),
-          ),
-        ],
-        detail:
-          counted === 0
-            ? `no MOUD supply started by ${fromDay(asOf)}`
-            : `${coveredDays} of ${counted} days covered (${fromDay(from)} to ${fromDay(asOf)}${from > windowStart ? `: the ${windowDays}-day window counted from the first MOUD supply` : ''})`,
-      },
-    };
-  });
+  const pdc = pdcWindows(spans, asOf);
 
-  const milestones: RetentionMilestone[] = P.retentionMilestonesDays.map((days) => {
-    const day = (current?.start ?? asOf) + days - 1;
-    const status: MilestoneStatus = !current
-      ? 'not-reached'
-      : segmentSpan >= days
-        ? 'reached'
-        : segmentIsCurrent
-          ? 'in-progress'
-          : 'not-reached';
-    return {
-      days,
-      status,
-      day,
-      evidence: {
-        rule: `coverage.retention-${days}`,
-        resources: current?.evidence.resources ?? [],
-        detail: current
-          ? `${segmentSpan} day${segmentSpan === 1 ? '' : 's'} without an ${P.gapBreaksEpisodeDays}-day gap since ${fromDay(current.start)}`
-          : 'no MOUD treatment on record',
-      },
-    };
-  });
+  const milestones = retentionMilestones(current, segmentSpan, segmentIsCurrent, asOf);
 
   // Literature view: the same union read with a 30-day gap rule.
   const litSegments = segmentsOf(pastSpans, P.literatureGapDays);

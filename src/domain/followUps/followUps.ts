@@ -10,6 +10,7 @@ import type { CoverageSummary } from '../coverage/coverage';
 import { fromDay, type DayNumber } from '../core/dates';
 import type { DrugTestSummary } from '../drugTests/drugTests';
 import { medicationWord, isPeerTask, type DimensionStatus } from '../engagement/engagement';
+import { acuteCareWords } from '../visits/visits';
 import { ref, type Evidence } from '../core/evidence';
 import { followUpReasonCoding } from './reasons';
 import { PARAMETERS } from '../core/parameters';
@@ -86,10 +87,14 @@ const inDays = (n: number) => (n <= 0 ? 'today' : n === 1 ? 'tomorrow' : `in ${n
 const CLOSED_NOT_DONE = new Set(['cancelled', 'entered-in-error', 'rejected']);
 const DONE = new Set(['completed', 'failed']);
 
+/** One proposal, before its reason Coding and due date are filled in. */
+type Proposal = Omit<FollowUp, 'code' | 'reason' | 'due'>;
+type Add = (code: ProposedReason, p: Proposal) => void;
+
 export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
   const { asOf } = input;
   const out: FollowUp[] = [];
-  const add = (code: ProposedReason, p: Omit<FollowUp, 'code' | 'reason' | 'due'>) =>
+  const add: Add = (code, p) =>
     out.push({
       code,
       reason: followUpReasonCoding(code),
@@ -97,11 +102,27 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
       dueDay: Math.max(p.dueDay, asOf),
       due: fromDay(Math.max(p.dueDay, asOf)),
     });
-
-  const c = input.coverage;
   const inMoudCare = input.medication
     ? input.medication.level !== 'not-applicable' && input.medication.level !== 'no-data'
     : false;
+  supplyFollowUps(input, add, inMoudCare);
+  testFollowUps(input, add);
+  visitFollowUps(input, add, inMoudCare);
+  taperFollowUps(input, add);
+  naloxoneFollowUp(input, add, out);
+  peerFollowUp(input, add, out, inMoudCare);
+  return dedupeAgainstTasks(out, input.tasks ?? [], input.carePlans ?? []).sort(
+    (a, b) =>
+      priorityWords(a.priority).rank - priorityWords(b.priority).rank ||
+      a.dueDay - b.dueDay ||
+      a.code.localeCompare(b.code),
+  );
+}
+
+/** Supply ran out, is about to, or a (re)start needs an early check-in. */
+function supplyFollowUps(input: FollowUpInput, add: Add, inMoudCare: boolean): void {
+  const { asOf } = input;
+  const c = input.coverage;
   if (c) {
     const word = medicationWord(c);
     if (
@@ -153,7 +174,11 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
       });
     }
   }
+}
 
+/** Fentanyl or 6-MAM detected; buprenorphine not detected while prescribed. */
+function testFollowUps(input: FollowUpInput, add: Add): void {
+  const { asOf } = input;
   for (const s of input.drugTests?.signals ?? []) {
     if (s.kind === 'overdose-risk')
       add('overdose-risk-test', {
@@ -174,13 +199,17 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
         evidence: s.evidence,
       });
   }
+}
 
+/** Emergency or inpatient care, an overdue visit, a missed one. */
+function visitFollowUps(input: FollowUpInput, add: Add, inMoudCare: boolean): void {
+  const { asOf } = input;
   const v = input.visits;
   if (v?.acuteCareFlag) {
     const last = v.recentAcuteCare[v.recentAcuteCare.length - 1];
     if (last)
       add('acute-care-visit', {
-        text: `${last.classCode === 'EMER' ? 'Emergency department visit' : 'Hospital stay'} ${ago(asOf - last.day)}.`,
+        text: `${acuteCareWords(last.classCode)} ${ago(asOf - last.day)}.`,
         action: `Contact within ${P.acuteCareContactDays} days of the visit; offer naloxone and support.`,
         priority: 'urgent',
         dueDay: last.day + P.acuteCareContactDays,
@@ -213,7 +242,11 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
         evidence: [missed.evidence],
       });
   }
+}
 
+/** A rapid taper, an abrupt stop, signs of OUD during a taper. */
+function taperFollowUps(input: FollowUpInput, add: Add): void {
+  const { asOf } = input;
   const t = input.taper;
   if (t) {
     if (t.state === 'tapering-rapid')
@@ -247,14 +280,20 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
         });
     }
   }
+}
 
-  // Naloxone: a separate offer only when no other proposal (still open after the Task check)
-  // already carries it; urgent when a benzodiazepine is taken with an opioid.
+/**
+ * Naloxone: a separate offer only when no other proposal (still open after
+ * the Task check) already carries it; urgent when a benzodiazepine is taken
+ * with an opioid.
+ */
+function naloxoneFollowUp(input: FollowUpInput, add: Add, proposed: readonly FollowUp[]): void {
+  const { asOf } = input;
   const safety = input.safety?.flags ?? [];
   const noNaloxone = safety.find((f) => f.kind === 'no-naloxone');
   if (noNaloxone) {
     const bearing = dedupeAgainstTasks(
-      out.filter((f) => NALOXONE_BEARING.has(f.code)),
+      proposed.filter((f) => NALOXONE_BEARING.has(f.code)),
       input.tasks ?? [],
       input.carePlans ?? [],
     );
@@ -269,13 +308,22 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
         evidence: noNaloxone.evidence,
       });
   }
+}
 
+/** A routine peer check-in when contact is overdue and nothing more pressing is proposed. */
+function peerFollowUp(
+  input: FollowUpInput,
+  add: Add,
+  proposed: readonly FollowUp[],
+  inMoudCare: boolean,
+): void {
+  const { asOf } = input;
   const peer = input.peer;
   if (
     peer &&
     (peer.level === 'no-data' || (peer.daysSinceContact ?? 0) > P.peerCheckInAfterDays) &&
     inMoudCare &&
-    !out.some((f) => f.priority !== 'routine')
+    !proposed.some((f) => f.priority !== 'routine')
   )
     add('peer-contact-gap', {
       text: peer.reasons[0] ?? 'No recent peer contact.',
@@ -285,13 +333,6 @@ export function proposeFollowUps(input: FollowUpInput): FollowUp[] {
       triggerDay: asOf,
       evidence: peer.evidence,
     });
-
-  return dedupeAgainstTasks(out, input.tasks ?? [], input.carePlans ?? []).sort(
-    (a, b) =>
-      priorityWords(a.priority).rank - priorityWords(b.priority).rank ||
-      a.dueDay - b.dueDay ||
-      a.code.localeCompare(b.code),
-  );
 }
 
 function dedupeAgainstTasks(

@@ -133,15 +133,18 @@ export function activeOn(o: ClassifiedOrder, day: DayNumber, supplyOf: SupplyOf)
   return o.request?.status === 'active' && day - o.start <= 90;
 }
 
-export function assessTaper(input: TaperInput): TaperSummary {
-  const { asOf } = input;
+/**
+ * The MME series over the lookback, by index from `from`: value, whether it
+ * is known, whether an opioid was on, the orders each day; prefix sums make
+ * every window query O(1), so the whole assessment is O(lookback).
+ */
+function readSeries(series: unknown, from: DayNumber) {
   const L = P.lookbackDays;
-  const from = asOf - L + 1;
   const val = new Float64Array(L).fill(0);
   const known = new Uint8Array(L).fill(1);
   const on = new Uint8Array(L);
   const refsAt = new Map<number, string[]>();
-  for (const d of Array.isArray(input.series) ? input.series : []) {
+  for (const d of Array.isArray(series) ? (series as MmeDay[]) : []) {
     if (!d || typeof d.day !== 'number') continue;
     const i = d.day - from;
     if (i < 0 || i >= L) continue;
@@ -153,7 +156,6 @@ export function assessTaper(input: TaperInput): TaperSummary {
     on[i] = orders.length > 0 || val[i]! > 0 ? 1 : 0;
     if (orders.length) refsAt.set(i, orders);
   }
-  // Prefix sums make every window query O(1): the whole assessment is O(lookback).
   const onSum = new Int32Array(L + 1);
   const vSum = new Float64Array(L + 1);
   const kSum = new Int32Array(L + 1);
@@ -162,20 +164,81 @@ export function assessTaper(input: TaperInput): TaperSummary {
     vSum[i + 1] = vSum[i]! + (known[i] ? val[i]! : 0);
     kSum[i + 1] = kSum[i]! + known[i]!;
   }
+  const last = L - 1;
+  /** Opioid days in [a, b]. */
   const sumOn = (a: number, b: number) => onSum[Math.min(b, L - 1) + 1]! - onSum[Math.max(a, 0)]!;
-  const mean = (a: number, b: number) => {
-    const lo = Math.max(a, 0);
-    const hi = Math.min(b, L - 1);
-    const k = kSum[hi + 1]! - kSum[lo]!;
-    return k === 0 ? NaN : (vSum[hi + 1]! - vSum[lo]!) / k;
+  return {
+    L,
+    last,
+    val,
+    known,
+    refsAt,
+    sumOn,
+    /** Mean of the known values in [a, b] (NaN when none is known). */
+    mean: (a: number, b: number) => {
+      const lo = Math.max(a, 0);
+      const hi = Math.min(b, L - 1);
+      const k = kSum[hi + 1]! - kSum[lo]!;
+      return k === 0 ? NaN : (vSum[hi + 1]! - vSum[lo]!) / k;
+    },
+    /** Long-term opioid therapy on day i: enough opioid days in each of the last months. */
+    ltotAt: (i: number) => {
+      if (i - 30 * P.longTermMonths + 1 < 0) return false;
+      for (let k = 0; k < P.longTermMonths; k++)
+        if (sumOn(i - 30 * k - 29, i - 30 * k) < P.longTermMinDaysPerMonth) return false;
+      return true;
+    },
+    /** Every order on some day of [a, b]. */
+    allRefs: (a: number, b: number) => {
+      const out = new Set<string>();
+      for (let i = Math.max(a, 0); i <= Math.min(b, last); i++)
+        for (const r of refsAt.get(i) ?? []) out.add(r);
+      return [...out];
+    },
   };
-  const ltotAt = (i: number) => {
-    if (i - 30 * P.longTermMonths + 1 < 0) return false;
-    for (let k = 0; k < P.longTermMonths; k++)
-      if (sumOn(i - 30 * k - 29, i - 30 * k) < P.longTermMinDaysPerMonth) return false;
-    return true;
-  };
+}
+type Series = ReturnType<typeof readSeries>;
 
+/** The latest qualifying fall in the last `abruptStateDays` that is still in effect today. */
+function abruptDiscontinuation(
+  w: Series,
+  from: DayNumber,
+  baseline: number,
+  evidence: Evidence[],
+): DayNumber | undefined {
+  const { L, val, known } = w;
+  let abruptDay: DayNumber | undefined;
+  const suffixMax = new Float64Array(L + 1);
+  for (let i = L - 1; i >= 0; i--) suffixMax[i] = Math.max(suffixMax[i + 1]!, val[i]!);
+  for (let i = Math.max(1, L - P.abruptStateDays); i < L; i++) {
+    if (!(val[i]! < val[i - 1]!) || !known[i]) continue;
+    if (!w.ltotAt(i - 1)) continue;
+    let prevMax = 0;
+    for (let j = Math.max(0, i - P.abruptWindowDays); j < i; j++)
+      prevMax = Math.max(prevMax, val[j]!);
+    const fall = prevMax - val[i]!;
+    const big = val[i] === 0 || fall > (prevMax * P.abruptFallPct) / 100;
+    if (
+      big &&
+      fall >= (baseline * P.abruptMinFallOfBaselinePct) / 100 &&
+      suffixMax[i]! <= prevMax * (1 - P.abruptFallPct / 100)
+    ) {
+      abruptDay = from + i;
+      evidence.push({
+        rule: 'taper.abrupt-discontinuation',
+        resources: w.allRefs(i - P.abruptWindowDays, i),
+        detail: `MME/day fell from ${round1(prevMax)} to ${round1(val[i]!)} within ${P.abruptWindowDays} days on ${fromDay(from + i)}, after long-term use`,
+      });
+    }
+  }
+  return abruptDay;
+}
+
+export function assessTaper(input: TaperInput): TaperSummary {
+  const { asOf } = input;
+  const from = asOf - P.lookbackDays + 1;
+  const w = readSeries(input.series, from);
+  const { L, val, known, refsAt, sumOn, mean, ltotAt, allRefs } = w;
   const last = L - 1;
   const longTermNow = ltotAt(last);
   let baseline = -1;
@@ -196,12 +259,6 @@ export function assessTaper(input: TaperInput): TaperSummary {
   const baselineOrders =
     baselineIdx >= 0 ? (refsAt.get(baselineIdx) ?? refsAt.get(baselineIdx - 1) ?? []) : [];
   const evidence: Evidence[] = [];
-  const allRefs = (a: number, b: number) => {
-    const s = new Set<string>();
-    for (let i = Math.max(a, 0); i <= Math.min(b, last); i++)
-      for (const r of refsAt.get(i) ?? []) s.add(r);
-    return [...s];
-  };
 
   evidence.push({
     rule: 'taper.long-term-opioid',
@@ -233,30 +290,7 @@ export function assessTaper(input: TaperInput): TaperSummary {
       resources: baselineOrders,
       detail: `baseline ${round1(baseline)} MME/day: highest 30-day mean while on long-term opioids (30 days to ${fromDay(from + baselineIdx)})`,
     });
-    // Abrupt discontinuation: latest qualifying fall in the last `abruptStateDays`, still in effect today.
-    const suffixMax = new Float64Array(L + 1);
-    for (let i = L - 1; i >= 0; i--) suffixMax[i] = Math.max(suffixMax[i + 1]!, val[i]!);
-    for (let i = Math.max(1, L - P.abruptStateDays); i < L; i++) {
-      if (!(val[i]! < val[i - 1]!) || !known[i]) continue;
-      if (!ltotAt(i - 1)) continue;
-      let prevMax = 0;
-      for (let j = Math.max(0, i - P.abruptWindowDays); j < i; j++)
-        prevMax = Math.max(prevMax, val[j]!);
-      const fall = prevMax - val[i]!;
-      const big = val[i] === 0 || fall > (prevMax * P.abruptFallPct) / 100;
-      if (
-        big &&
-        fall >= (baseline * P.abruptMinFallOfBaselinePct) / 100 &&
-        suffixMax[i]! <= prevMax * (1 - P.abruptFallPct / 100)
-      ) {
-        abruptDay = from + i;
-        evidence.push({
-          rule: 'taper.abrupt-discontinuation',
-          resources: allRefs(i - P.abruptWindowDays, i),
-          detail: `MME/day fell from ${round1(prevMax)} to ${round1(val[i]!)} within ${P.abruptWindowDays} days on ${fromDay(from + i)}, after long-term use`,
-        });
-      }
-    }
+    abruptDay = abruptDiscontinuation(w, from, baseline, evidence);
     const tol = (baseline * P.flatTolerancePct) / 100;
     if (current === null) {
       state = 'unknown';

@@ -3,5 +3,6 @@ export {
   summariseVisits,
   type FollowUpRule,
   type Visit,
+  type VisitContext,
   type VisitSummary,
 } from './visits';

@@ -44,7 +44,7 @@ interface FollowUpCheck {
   evidence: Evidence;
 }
 
-interface VisitContext {
+export interface VisitContext {
   /** Start (or restart) of MOUD or opioid therapy that needs an early visit. */
   startDay?: DayNumber;
   methadoneStart?: boolean;

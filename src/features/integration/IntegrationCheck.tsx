@@ -84,9 +84,6 @@ export function IntegrationCheck() {
   // fhirclient keeps the scope it asked for in its state.
   const requested =
     typeof session.client.state.scope === 'string' ? session.client.state.scope : '';
-  const scopes = compareScopes(requested, session.grantedScopes);
-  const requestedSet = new Set(requested.split(/\s+/));
-  const extra = session.grantedScopes.split(/\s+/).filter((s) => s && !requestedSet.has(s));
 
   const verdicts = lines.map((l) => [l, verdictOf(l, probes.data?.get(l.id))] as const);
   const adaptations = verdicts.filter(([, [v]]) => v === 'missing' || v === 'failed');
@@ -129,6 +126,43 @@ export function IntegrationCheck() {
         Run the check again
       </button>
 
+      <Discovery caps={caps} smart={smart} />
+
+      <Interactions pending={caps.isPending} verdicts={verdicts} />
+
+      <h2>How the app adapts to this server</h2>
+      {probes.isPending && caps.isSuccess ? (
+        <p aria-busy="true">Trying the requests…</p>
+      ) : adaptations.length === 0 ? (
+        <p>Everything the check could try works; nothing needs a fallback.</p>
+      ) : (
+        <ul className="integration__adaptations">
+          {adaptations.map(([line, [verdict]]) => (
+            <li key={line.id}>
+              <strong>
+                {line.label} {verdict === 'missing' ? 'is not advertised' : 'failed'}:
+              </strong>{' '}
+              {line.ifMissing}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <Scopes requested={requested} granted={session.grantedScopes} />
+    </main>
+  );
+}
+
+/** Discovery: the CapabilityStatement and the SMART configuration, read or not. */
+function Discovery({
+  caps,
+  smart,
+}: {
+  caps: ReturnType<typeof useServerCapabilities>;
+  smart: ReturnType<typeof useSmartConfiguration>;
+}) {
+  return (
+    <>
       <h2>Discovery</h2>
       <ul className="integration__discovery">
         <li>
@@ -164,9 +198,22 @@ export function IntegrationCheck() {
           )}
         </li>
       </ul>
+    </>
+  );
+}
 
+/** Each interaction the app needs: the request tried, advertised or not, and what happened. */
+function Interactions({
+  pending,
+  verdicts,
+}: {
+  pending: boolean;
+  verdicts: readonly (readonly [CheckLine, ReturnType<typeof verdictOf>])[];
+}) {
+  return (
+    <>
       <h2 id="integration-interactions">Interactions the app needs</h2>
-      {caps.isPending ? (
+      {pending ? (
         <p aria-busy="true">Reading the server's CapabilityStatement…</p>
       ) : (
         <div className="integration__scroll">
@@ -198,25 +245,17 @@ export function IntegrationCheck() {
           </table>
         </div>
       )}
+    </>
+  );
+}
 
-      <h2>How the app adapts to this server</h2>
-      {probes.isPending && caps.isSuccess ? (
-        <p aria-busy="true">Trying the requests…</p>
-      ) : adaptations.length === 0 ? (
-        <p>Everything the check could try works; nothing needs a fallback.</p>
-      ) : (
-        <ul className="integration__adaptations">
-          {adaptations.map(([line, [verdict]]) => (
-            <li key={line.id}>
-              <strong>
-                {line.label} {verdict === 'missing' ? 'is not advertised' : 'failed'}:
-              </strong>{' '}
-              {line.ifMissing}
-            </li>
-          ))}
-        </ul>
-      )}
-
+/** The scopes the app asked for, each granted or not, and any granted unasked. */
+function Scopes({ requested, granted }: { requested: string; granted: string }) {
+  const scopes = compareScopes(requested, granted);
+  const requestedSet = new Set(requested.split(/\s+/));
+  const extra = granted.split(/\s+/).filter((s) => s && !requestedSet.has(s));
+  return (
+    <>
       <h2 id="integration-scopes">Scopes: requested and granted</h2>
       {requested ? (
         <table className="integration__table" aria-labelledby="integration-scopes">
@@ -247,6 +286,6 @@ export function IntegrationCheck() {
           Also granted, not requested: <code>{extra.join(' ')}</code>
         </p>
       )}
-    </main>
+    </>
   );
 }
