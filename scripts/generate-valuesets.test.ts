@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   CODE_SYSTEM,
   DRUGS,
@@ -25,6 +25,10 @@ import {
   readAliases,
   writeOutputs,
 } from './generate-valuesets';
+import { IO_TEST_TIMEOUT_MS } from '../test/fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'valuesets-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   codeLiterals,
   codeLiteralsInSrc,
@@ -15,6 +15,10 @@ import {
   REPO_ROOT,
   sourceFiles,
 } from './inspect';
+import { IO_TEST_TIMEOUT_MS } from '../fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 describe('codes are never typed into src/ (only fhir-profiles/generated/codes.ts holds them)', () => {
   it('the scan finds every kind of code literal in a sample', () => {

@@ -5,7 +5,7 @@
  * MME is a finite number ≥ 0 or null (unknown). Day arithmetic across DST and
  * time zones: dates.test.ts.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { computeCoverage, coveredDaysIn, union } from '../../src/domain/coverage';
 import { fromDay } from '../../src/domain/core';
@@ -21,6 +21,10 @@ import type { PatientRecord } from '../../src/domain/core';
 import { D, order, testSupply } from './builders';
 import { buildCohort } from '../fixtures/cohort';
 import { recordOf } from './scenarios/record';
+import { IO_TEST_TIMEOUT_MS } from '../fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const asOf = D('2024-06-30');
 const junk = fc.oneof(
@@ -360,7 +364,7 @@ describe('never throws', () => {
       }),
       { numRuns: 300 },
     );
-  }, 30_000); // shared 2-core machine: the default 5 s is too tight under load
+  });
 
   it('every module function on the same messy records', () => {
     fc.assert(
@@ -498,7 +502,7 @@ describe('never throws on damaged cohort records', () => {
       ),
       { numRuns: 200 },
     );
-  }, 30_000);
+  });
 
   it('sanity: undamaged (p = 0) cohort records reach MOUD, MME and taper paths', () => {
     const states = cohort.patients.map(

@@ -1,8 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BANNED_TERMS, bannedTermsIn } from './bannedTerms';
+import { IO_TEST_TIMEOUT_MS } from '../fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SRC = join(ROOT, 'src');

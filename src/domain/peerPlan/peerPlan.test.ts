@@ -1,5 +1,5 @@
 import type { Bundle, CarePlan, CareTeam, FhirResource, Provenance, Task } from 'fhir/r4';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { validateAgainstProfiles } from '../../../fhir-profiles/validate';
 import { SandboxFhirServer } from '../../../test/sandbox/fhir';
 import type { FollowUp } from '../followUps/followUps';
@@ -22,6 +22,10 @@ import {
   scopesNeeded,
   transactionBundle,
 } from './writePlan';
+import { IO_TEST_TIMEOUT_MS } from '../../../test/fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const NOW = new Date('2025-03-12T14:00:00Z');
 let counter = 0;

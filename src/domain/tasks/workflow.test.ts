@@ -1,5 +1,5 @@
 import type { Reference, Task } from 'fhir/r4';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { validateAgainstProfiles } from '../../../fhir-profiles/validate';
 import { Ctx, peerTask } from '../../../test/fixtures/cohort/builders';
 import {
@@ -13,6 +13,10 @@ import {
   type TaskStatus,
 } from './workflow';
 import { CONTACT_OUTCOMES } from './taskCodes';
+import { IO_TEST_TIMEOUT_MS } from '../../../test/fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const ME_PRACTITIONER: Reference = { reference: 'Practitioner/peer-a' };
 const ME_ROLE: Reference = { reference: 'PractitionerRole/peer-a-role', display: 'Peer A' };

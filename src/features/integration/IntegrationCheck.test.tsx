@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { FhirResource, Patient } from 'fhir/r4';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
 import { TEST_NOW } from '../../../test/fixtures/clock';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
@@ -14,6 +14,10 @@ import { ClockContext, fixedClock } from '../session/clock';
 import { SessionContext } from '../session/SessionContext';
 import { planChecks } from './checks';
 import { IntegrationCheck, verdictOf } from './IntegrationCheck';
+import { IO_TEST_TIMEOUT_MS, UI_WAIT_MS } from '../../../test/fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const KEY = 'stable-buprenorphine';
 const cohort = buildCohort(TEST_NOW);
@@ -92,12 +96,12 @@ const row = (label: string) => {
 
 async function settled() {
   await waitFor(() => expect(screen.queryAllByText('Checking…')).toHaveLength(0), {
-    timeout: 5000,
+    timeout: UI_WAIT_MS,
   });
   await screen.findByRole('rowheader', { name: 'Patient — read' });
 }
 
-describe('Integration check', { timeout: 20_000 }, () => {
+describe('Integration check', () => {
   it('lists every interaction the app needs, advertised and tried live, with reads only and no patient data', async () => {
     serveSmartConfiguration();
     fhir.requests.length = 0;

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { FhirResource } from 'fhir/r4';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
 import { TEST_NOW } from '../../../test/fixtures/clock';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
@@ -15,6 +15,10 @@ import type { Session } from '../../smart/session';
 import { ClockContext, fixedClock } from '../session/clock';
 import { SessionContext } from '../session/SessionContext';
 import { PatientSummaryPanel } from './PatientSummaryPanel';
+import { IO_TEST_TIMEOUT_MS, UI_WAIT_MS } from '../../../test/fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const KEYS = [
   'stable-buprenorphine',
@@ -78,7 +82,9 @@ async function renderPanel(key: string) {
     </QueryClientProvider>,
   );
   const panel = screen.getByRole('region', { name: 'Treatment engagement and opioid safety' });
-  await waitFor(() => expect(panel.getAttribute('data-ready')).toBe('true'), { timeout: 10_000 });
+  await waitFor(() => expect(panel.getAttribute('data-ready')).toBe('true'), {
+    timeout: UI_WAIT_MS,
+  });
   return panel;
 }
 
@@ -103,7 +109,7 @@ describe('PatientSummaryPanel against the in-memory FHIR server', () => {
     expect(within(section('Urine drug tests')).getByRole('status').textContent).toBe('Loading…');
     expect(screen.getAllByRole('status')).toHaveLength(6);
     await waitFor(() => expect(screen.queryAllByRole('status')).toHaveLength(0), {
-      timeout: 10_000,
+      timeout: UI_WAIT_MS,
     });
   });
 
