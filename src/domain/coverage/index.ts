@@ -1,0 +1,1 @@
+export { computeCoverage, coveredDaysIn, coveringOn, union, type CoverageSummary, type SegmentKind, type SupplyOf } from './coverage';
