@@ -1,1 +1,9 @@
-export { computeCoverage, coveredDaysIn, coveringOn, union, type CoverageSummary, type SegmentKind, type SupplyOf } from './coverage';
+export {
+  computeCoverage,
+  coveredDaysIn,
+  coveringOn,
+  union,
+  type CoverageSummary,
+  type SegmentKind,
+  type SupplyOf,
+} from './coverage';
