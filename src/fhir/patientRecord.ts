@@ -1,11 +1,11 @@
 import type { FhirResource, Medication, MedicationRequest, Patient } from 'fhir/r4';
-import type { Unreadable } from '../domain/evidence';
+import type { Unreadable } from '../domain/core';
 import {
   emptyPatientRecord,
   type LoadStatus,
   type PatientRecord,
   type RecordPart,
-} from '../domain/types';
+} from '../domain/core';
 import { FhirError } from './errors';
 import { readResource, type ReadResult } from './read';
 import { patientParam } from './references';
@@ -45,7 +45,7 @@ export const PAGE_SIZE = 1000;
 export async function loadPatientRecord(
   send: Transport,
   patientId: string,
-  today: Date = new Date(),
+  today: Date,
   /** A read of the Patient already under way (the banner's), so it is not read twice. */
   patientRead: Promise<ReadResult<Patient>> = readResource<Patient>(send, 'Patient', patientId),
 ): Promise<LoadedRecord> {

@@ -1,5 +1,5 @@
 import type { Bundle, FhirResource } from 'fhir/r4';
-import type { Unreadable } from '../domain/evidence';
+import type { Unreadable } from '../domain/core';
 import { FhirError } from './errors';
 import { parseResource, type SchemaType } from './schemas';
 import type { Transport } from './transport';

@@ -12,9 +12,9 @@
  * without patients: more data, not less.)
  */
 import type { CarePlan, Patient, PractitionerRole, Reference, Task } from 'fhir/r4';
-import type { Unreadable } from '../domain/evidence';
-import { PEER_TASK_CODE, PEER_TASK_CODE_SYSTEM } from '../domain/taskCodes';
-import { WORKLIST_STATUSES } from '../domain/worklist';
+import type { Unreadable } from '../domain/core';
+import { isPeerSpecialistRole } from '../domain/peerPlan';
+import { PEER_TASK_CODE_TOKEN, WORKLIST_STATUSES } from '../domain/tasks';
 import { FhirError } from './errors';
 import { etagOf, readResource, type ReadResult } from './read';
 import { parseReference, referenceList, typedReference } from './references';
@@ -23,7 +23,6 @@ import type { Transport } from './transport';
 import { updateResource } from './write';
 
 export const WORKLIST_PAGE_SIZE = 500;
-const PEER_SPECIALIST_TAXONOMY = '175T00000X';
 
 export interface WorklistUser {
   /** The user's Practitioner (or whatever fhirUser names) and their PractitionerRoles. */
@@ -55,7 +54,7 @@ export function parseFhirUser(
 }
 
 const TASK_PARAMS = {
-  code: `${PEER_TASK_CODE_SYSTEM}|${PEER_TASK_CODE}`,
+  code: PEER_TASK_CODE_TOKEN,
   status: WORKLIST_STATUSES.join(','),
   _include: 'Task:patient',
   _count: String(WORKLIST_PAGE_SIZE),
@@ -115,9 +114,7 @@ export async function loadWorklist(
       parseReference(`PractitionerRole/${r.id ?? ''}`)?.id === r.id,
   );
   const roleRefs = usable.map(roleRef);
-  const peerRole = usable.find((r) =>
-    (r.code ?? []).some((c) => (c.coding ?? []).some((x) => x.code === PEER_SPECIALIST_TAXONOMY)),
-  );
+  const peerRole = usable.find(isPeerSpecialistRole);
   const claimAs: Reference = peerRole ? roleRef(peerRole) : (roleRefs[0] ?? selfRef);
   const me = [selfRef, ...roleRefs];
   // Round 2: the user's own Tasks, whoever of them (person or role) owns them.

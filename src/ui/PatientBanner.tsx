@@ -47,7 +47,7 @@ function formatSex(gender: Patient['gender']): string {
 }
 
 /** The medical record number: identifier typed MR (HL7 v2-0203). */
-export function findMrn(identifiers: Identifier[] | undefined): string | undefined {
+function findMrn(identifiers: Identifier[] | undefined): string | undefined {
   const mr = identifiers?.find((i) => i.type?.coding?.some((c) => c.code === 'MR'));
   return mr?.value;
 }

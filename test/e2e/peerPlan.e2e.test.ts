@@ -76,7 +76,7 @@ describe('peer-support plan write-back in the sandbox EHR', () => {
     expect(await search(`Provenance?patient=Patient/taper-rapid`)).toHaveLength(1);
     // the summary was read again: the new Tasks are listed as open
     const list = frame.getByRole('list', { name: 'Open peer follow-ups' });
-    await expect.poll(() => list.getByRole('listitem').count(), { timeout: 15_000 }).toBe(n);
+    await expect.poll(() => list.getByRole('listitem').count(), { timeout: 30_000 }).toBe(n);
     await frame.getByRole('button', { name: 'Add follow-up' }).waitFor();
     await context.close();
   });

@@ -7,9 +7,8 @@
  */
 import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dayOf } from '../../src/domain/dates';
+import { dayOf, type PatientRecord } from '../../src/domain/core';
 import { deriveAll } from '../../src/domain/derive';
-import type { PatientRecord } from '../../src/domain/types';
 import { STRICT } from '../sandbox/behaviour';
 import {
   inOwnWindow,

@@ -2,20 +2,26 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { FhirResource, Patient } from 'fhir/r4';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
+import { TEST_NOW } from '../../../test/fixtures/clock';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
 import { fhirclientTransport } from '../../fhir/transport';
 import { scopesFor } from '../../smart/scopes';
 import type { Session } from '../../smart/session';
 import { formatName } from '../../ui/PatientBanner';
+import { ClockContext, fixedClock } from '../session/clock';
 import { SessionContext } from '../session/SessionContext';
 import { planChecks } from './checks';
 import { IntegrationCheck, verdictOf } from './IntegrationCheck';
 import { planSearchProbes } from './searchProbes';
+import { IO_TEST_TIMEOUT_MS, UI_WAIT_MS } from '../../../test/fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const KEY = 'stable-buprenorphine';
-const cohort = buildCohort(new Date());
+const cohort = buildCohort(TEST_NOW);
 const patientFile = cohort.patients.find((p) => p.key === KEY);
 const SMART_CONFIG = {
   authorization_endpoint: 'http://ehr.test/auth/authorize',
@@ -73,9 +79,11 @@ function renderCheck(granted = 'launch openid fhirUser patient/*.rs user/*.rs') 
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={queryClient}>
-      <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
-        <IntegrationCheck />
-      </SessionContext.Provider>
+      <ClockContext.Provider value={fixedClock(TEST_NOW)}>
+        <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
+          <IntegrationCheck />
+        </SessionContext.Provider>
+      </ClockContext.Provider>
     </QueryClientProvider>,
   );
 }
@@ -89,12 +97,12 @@ const row = (label: string) => {
 
 async function settled() {
   await waitFor(() => expect(screen.queryAllByText('Checking…')).toHaveLength(0), {
-    timeout: 5000,
+    timeout: UI_WAIT_MS,
   });
   await screen.findByRole('rowheader', { name: 'Patient — read' });
 }
 
-describe('Integration check', { timeout: 20_000 }, () => {
+describe('Integration check', () => {
   it('lists every interaction the app needs, advertised and tried live, with reads only and no patient data', async () => {
     serveSmartConfiguration();
     fhir.requests.length = 0;
@@ -217,6 +225,7 @@ describe('verdicts', () => {
     patientId: 'p',
     grantedScopes: 'patient/*.rs',
     profile: 'chart',
+    today: TEST_NOW,
   }).find((l) => l.id === 'include:MedicationRequest:medication');
 
   it('an _include that returns nothing is not called working', () => {
@@ -237,7 +246,12 @@ describe('verdicts', () => {
   it('the worklist launch checks the peer Task search, and patient searches are not tried', () => {
     const lines = planChecks(
       { ...caps, interactions: {} },
-      { fhirUser: 'Practitioner/peer-morales', grantedScopes: 'user/*.rs', profile: 'worklist' },
+      {
+        fhirUser: 'Practitioner/peer-morales',
+        grantedScopes: 'user/*.rs',
+        profile: 'worklist',
+        today: TEST_NOW,
+      },
     );
     expect(lines.find((l) => l.id === 'Task:search-type')?.probe).toMatch(/^Task\?code=.*&status=/);
     expect(lines.find((l) => l.id === 'Observation:search-type')?.notTried).toMatch(/no patient/);
@@ -257,7 +271,7 @@ describe('which screen uses what', () => {
     searchParams: {},
     conditionalCreate: [],
   };
-  const lines = planChecks(caps, { grantedScopes: '', profile: 'worklist' });
+  const lines = planChecks(caps, { grantedScopes: '', profile: 'worklist', today: TEST_NOW });
   const usedBy = (id: string) => lines.find((l) => l.id === id)?.usedBy;
 
   it('follows the screens’ own scopes and searches', () => {

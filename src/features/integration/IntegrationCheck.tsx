@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { probeRequest, type ProbeOutcome } from '../../fhir/capabilities';
 import { useSession } from '../session/SessionContext';
+import { useClock } from '../session/clock';
 import { compareScopes, planChecks, type CheckLine } from './checks';
 import './integration.css';
 import { planSearchProbes, type SearchFinding } from './searchProbes';
@@ -48,6 +49,7 @@ const ADVERTISED_WORDS = { yes: 'Yes', no: 'No', unknown: 'Unknown' } as const;
  */
 export function IntegrationCheck() {
   const { session, send } = useSession();
+  const clock = useClock();
   const caps = useServerCapabilities();
   const smart = useSmartConfiguration();
   const lines = useMemo(
@@ -58,9 +60,10 @@ export function IntegrationCheck() {
             fhirUser: session.fhirUser,
             grantedScopes: session.grantedScopes,
             profile: session.profile,
+            today: clock.now(),
           })
         : [],
-    [caps.data, session],
+    [caps.data, session, clock],
   );
   const probes = useQuery({
     queryKey: ['integration-probes', lines.map((l) => l.id)],
@@ -103,9 +106,6 @@ export function IntegrationCheck() {
   // fhirclient keeps the scope it asked for in its state.
   const requested =
     typeof session.client.state.scope === 'string' ? session.client.state.scope : '';
-  const scopes = compareScopes(requested, session.grantedScopes);
-  const requestedSet = new Set(requested.split(/\s+/));
-  const extra = session.grantedScopes.split(/\s+/).filter((s) => s && !requestedSet.has(s));
 
   const verdicts = lines.map((l) => [l, verdictOf(l, probes.data?.get(l.id))] as const);
   // Only what this screen uses: the worklist never sends the chart's _include, and so on.
@@ -116,7 +116,7 @@ export function IntegrationCheck() {
   const searchAdaptations = searchProbes
     .map((p) => [p, searches.data?.get(p.id)] as const)
     .filter(
-      (x): x is readonly [(typeof searchProbes)[number], SearchFinding] =>
+      (x): x is readonly [SearchProbe, SearchFinding] =>
         Boolean(x[1]?.adaptation) && onThisScreen(x[0].usedBy),
     );
 
@@ -158,6 +158,33 @@ export function IntegrationCheck() {
         Run the check again
       </button>
 
+      <Discovery caps={caps} smart={smart} />
+
+      <Interactions pending={caps.isPending} verdicts={verdicts} />
+
+      <SearchesTable probes={searchProbes} findings={searches.data} />
+
+      <Adaptations
+        pending={(probes.isPending && caps.isSuccess) || searches.isPending}
+        lines={adaptations}
+        searches={searchAdaptations}
+      />
+
+      <Scopes requested={requested} granted={session.grantedScopes} />
+    </main>
+  );
+}
+
+/** Discovery: the CapabilityStatement and the SMART configuration, read or not. */
+function Discovery({
+  caps,
+  smart,
+}: {
+  caps: ReturnType<typeof useServerCapabilities>;
+  smart: ReturnType<typeof useSmartConfiguration>;
+}) {
+  return (
+    <>
       <h2>Discovery</h2>
       <ul className="integration__discovery">
         <li>
@@ -193,9 +220,22 @@ export function IntegrationCheck() {
           )}
         </li>
       </ul>
+    </>
+  );
+}
 
+/** Each interaction the app needs: the request tried, advertised or not, and what happened. */
+function Interactions({
+  pending,
+  verdicts,
+}: {
+  pending: boolean;
+  verdicts: readonly (readonly [CheckLine, ReturnType<typeof verdictOf>])[];
+}) {
+  return (
+    <>
       <h2 id="integration-interactions">Interactions the app needs</h2>
-      {caps.isPending ? (
+      {pending ? (
         <p aria-busy="true">Reading the server's CapabilityStatement…</p>
       ) : (
         <div className="integration__scroll">
@@ -227,7 +267,22 @@ export function IntegrationCheck() {
           </table>
         </div>
       )}
+    </>
+  );
+}
 
+type SearchProbe = ReturnType<typeof planSearchProbes>[number];
+
+/** The screens' own searches, tried as they are sent, with what the server did. */
+function SearchesTable({
+  probes,
+  findings,
+}: {
+  probes: readonly SearchProbe[];
+  findings: Map<string, SearchFinding | undefined> | undefined;
+}) {
+  return (
+    <>
       <h2 id="integration-searches">Searches the screens send</h2>
       <p>
         The worklist’s and the chart’s own searches, tried as they are sent, with what the server
@@ -243,8 +298,8 @@ export function IntegrationCheck() {
             </tr>
           </thead>
           <tbody>
-            {searchProbes.map((probe) => {
-              const finding = searches.data?.get(probe.id);
+            {probes.map((probe) => {
+              const finding = findings?.get(probe.id);
               const [verdict, words] = probe.run
                 ? finding
                   ? [finding.verdict, finding.words]
@@ -267,15 +322,30 @@ export function IntegrationCheck() {
           </tbody>
         </table>
       </div>
+    </>
+  );
+}
 
+/** What the app does differently on this server, for the current screen only. */
+function Adaptations({
+  pending,
+  lines,
+  searches,
+}: {
+  pending: boolean;
+  lines: readonly (readonly [CheckLine, ReturnType<typeof verdictOf>])[];
+  searches: readonly (readonly [SearchProbe, SearchFinding])[];
+}) {
+  return (
+    <>
       <h2>How the app adapts to this server</h2>
-      {(probes.isPending && caps.isSuccess) || searches.isPending ? (
+      {pending ? (
         <p aria-busy="true">Trying the requests…</p>
-      ) : adaptations.length + searchAdaptations.length === 0 ? (
+      ) : lines.length + searches.length === 0 ? (
         <p>Everything the check could try works; nothing needs a fallback.</p>
       ) : (
         <ul className="integration__adaptations">
-          {adaptations.map(([line, [verdict]]) => (
+          {lines.map(([line, [verdict]]) => (
             <li key={line.id}>
               <strong>
                 {line.label} {verdict === 'missing' ? 'is not advertised' : 'failed'}:
@@ -283,14 +353,24 @@ export function IntegrationCheck() {
               {line.ifMissing}
             </li>
           ))}
-          {searchAdaptations.map(([probe, finding]) => (
+          {searches.map(([probe, finding]) => (
             <li key={probe.id}>
               <strong>{probe.label}:</strong> {finding.adaptation}
             </li>
           ))}
         </ul>
       )}
+    </>
+  );
+}
 
+/** The scopes the app asked for, each granted or not, and any granted unasked. */
+function Scopes({ requested, granted }: { requested: string; granted: string }) {
+  const scopes = compareScopes(requested, granted);
+  const requestedSet = new Set(requested.split(/\s+/));
+  const extra = granted.split(/\s+/).filter((s) => s && !requestedSet.has(s));
+  return (
+    <>
       <h2 id="integration-scopes">Scopes: requested and granted</h2>
       {requested ? (
         <table className="integration__table" aria-labelledby="integration-scopes">
@@ -321,6 +401,6 @@ export function IntegrationCheck() {
           Also granted, not requested: <code>{extra.join(' ')}</code>
         </p>
       )}
-    </main>
+    </>
   );
 }

@@ -7,8 +7,9 @@
  */
 import type { CapabilityStatement } from 'fhir/r4';
 import clientStatement from '../../../fhir-profiles/fsh-generated/resources/CapabilityStatement-peer-recovery-app-client.json';
-import { PEER_TASK_CODE, PEER_TASK_CODE_SYSTEM } from '../../domain/taskCodes';
-import { WORKLIST_STATUSES } from '../../domain/worklist';
+import { PEER_SPECIALIST_ROLE_TOKEN } from '../../domain/peerPlan';
+import { PEER_TASK_CODE_TOKEN } from '../../domain/tasks';
+import { WORKLIST_STATUSES } from '../../domain/tasks';
 import type { ServerCapabilities } from '../../fhir/capabilities';
 import { HISTORY_YEARS, MEDICATION_REQUEST_STATUSES } from '../../fhir/patientRecord';
 import { parseFhirUser } from '../../fhir/worklist';
@@ -21,7 +22,7 @@ export interface CheckContext {
   fhirUser?: string;
   grantedScopes: string;
   profile: 'chart' | 'worklist';
-  today?: Date;
+  today: Date;
 }
 
 export interface CheckLine {
@@ -202,15 +203,15 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
     probe: `${type}?${query}&_count=${count}`,
     shown: `GET ${type}?${shownQuery}&_count=${count}`,
   });
-  const since = new Date(ctx.today ?? new Date());
+  const since = new Date(ctx.today);
   since.setFullYear(since.getFullYear() - HISTORY_YEARS);
   const ge = `ge${since.toISOString().slice(0, 10)}`;
 
   switch (type) {
     case 'PractitionerRole':
       return search(
-        `role=${encodeURIComponent('http://nucc.org/provider-taxonomy|175T00000X')}`,
-        'role=http://nucc.org/provider-taxonomy|175T00000X',
+        `role=${encodeURIComponent(PEER_SPECIALIST_ROLE_TOKEN)}`,
+        `role=${PEER_SPECIALIST_ROLE_TOKEN}`,
       );
     case 'Medication':
       return {
@@ -218,7 +219,7 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
       };
     case 'Task':
       if (ctx.profile === 'worklist' || !p) {
-        const code = `${PEER_TASK_CODE_SYSTEM}|${PEER_TASK_CODE}`;
+        const code = PEER_TASK_CODE_TOKEN;
         const status = WORKLIST_STATUSES.join(',');
         return search(
           `code=${encodeURIComponent(code)}&status=${status}`,

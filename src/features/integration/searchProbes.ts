@@ -107,7 +107,7 @@ async function compareForms(
 const TASK_SHOWN = 'code=…|peer-followup&status=requested,accepted,in-progress,on-hold';
 
 /** The searches to try for this session. Pure: the runs are functions of `send`. */
-export function planSearchProbes(ctx: CheckContext): SearchProbe[] {
+export function planSearchProbes(ctx: Omit<CheckContext, 'today'>): SearchProbe[] {
   const user = parseFhirUser(ctx.fhirUser);
   const practitioner = user?.type === 'Practitioner' ? user.id : undefined;
   const granted = (type: string, perm: 's' | 'r') => isGranted(ctx.grantedScopes, type, perm);

@@ -1,7 +1,7 @@
 import { useId, type ReactNode } from 'react';
 import { describeFhirError } from '../../fhir/errors';
 import type { LoadedRecord } from '../../fhir/patientRecord';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import { moduleFailures, PART_WORDS, SECTION_PARTS, type SectionId } from './view';
 
 /**

@@ -1,11 +1,11 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Patient } from 'fhir/r4';
-import { dayOf } from '../../domain/dates';
 import { deriveAll } from '../../domain/derive';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import { loadPatientRecord, type LoadedRecord } from '../../fhir/patientRecord';
 import { readResource } from '../../fhir/read';
 import type { Transport } from '../../fhir/transport';
+import { todayOf, useClock } from '../session/clock';
 import { useSession } from '../session/SessionContext';
 
 export interface PatientSummaryData {
@@ -17,7 +17,7 @@ export interface PatientSummaryData {
 export const patientSummaryKey = (patientId: string) => ['patient-summary', patientId] as const;
 
 /** The Patient read, shared by the banner and the summary (react-query runs it once). */
-export const patientQuery = (send: Transport, patientId: string) =>
+const patientQuery = (send: Transport, patientId: string) =>
   queryOptions({
     queryKey: ['Patient', patientId] as const,
     queryFn: () => readResource<Patient>(send, 'Patient', patientId),
@@ -35,12 +35,13 @@ export function usePatient(patientId: string) {
 export function usePatientSummary(patientId: string) {
   const { send } = useSession();
   const queryClient = useQueryClient();
+  const clock = useClock();
   return useQuery({
     queryKey: patientSummaryKey(patientId),
     queryFn: async (): Promise<PatientSummaryData> => {
       const patientRead = queryClient.fetchQuery(patientQuery(send, patientId));
-      const loaded = await loadPatientRecord(send, patientId, new Date(), patientRead);
-      return { loaded, summary: deriveAll(loaded.record, dayOf(new Date())) };
+      const loaded = await loadPatientRecord(send, patientId, clock.now(), patientRead);
+      return { loaded, summary: deriveAll(loaded.record, todayOf(clock)) };
     },
   });
 }

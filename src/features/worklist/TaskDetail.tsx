@@ -1,6 +1,6 @@
 import type { CarePlan, ContactPoint, FhirResource, Patient, Task } from 'fhir/r4';
 import { useEffect, useRef, useState } from 'react';
-import { contactOutcomeDisplay } from '../../domain/taskCodes';
+import { contactOutcomeDisplay } from '../../domain/tasks';
 import {
   availableActions,
   statusLabel,
@@ -10,11 +10,12 @@ import {
   type TaskActionInput,
   type TaskActionKind,
 } from '../../domain/tasks';
-import type { WorklistRow } from '../../domain/worklist';
+import type { WorklistRow } from '../../domain/tasks';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import type { WorklistUser } from '../../fhir/worklist';
 import { formatName } from '../../ui/PatientBanner';
-import { PEER_ACTION_COMPONENTS, type Draft } from './actions';
+import type { Draft } from './ActionFields';
+import { PEER_ACTION_COMPONENTS } from './actions';
 import { RefusedError, useCarePlan, useTaskAction } from './useWorklist';
 
 /**
@@ -62,7 +63,7 @@ export function TaskDetail({
       </h2>
       <dl className="worklist-facts">
         <dt>Priority</dt>
-        <dd>{row.priority.text}</dd>
+        <dd>{row.priority.label}</dd>
         <dt>Reason</dt>
         <dd>{reasonText(task)}</dd>
         {task.description && (

@@ -6,10 +6,11 @@ import {
   withStatusFilter,
   type WorklistRow,
   type WorklistStatus,
-} from '../../domain/worklist';
+} from '../../domain/tasks';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { isGranted } from '../../smart/scopes';
 import { formatName } from '../../ui/PatientBanner';
+import { useClock } from '../session/clock';
 import { useSession } from '../session/SessionContext';
 import { TaskDetail } from './TaskDetail';
 import {
@@ -50,7 +51,8 @@ export function WorklistScreen() {
   const [selectedId, setSelectedId] = useState<string | undefined>();
   const data = query.data;
   // Due words are relative to today; recomputed when the data changes.
-  const rows = useMemo(() => (data ? worklistRows(data, new Date()) : []), [data]);
+  const clock = useClock();
+  const rows = useMemo(() => (data ? worklistRows(data, clock.now()) : []), [data, clock]);
   const shown = useMemo(
     () => rows.filter((r) => (statuses as string[]).includes(r.task.status)),
     [rows, statuses],
@@ -254,7 +256,7 @@ function Row({
         </button>
       </th>
       <td className={`worklist-priority worklist-priority--${row.priority.level}`}>
-        {row.priority.text}
+        {row.priority.label}
       </td>
       <td>{task.reasonCode?.text ?? task.reasonCode?.coding?.[0]?.display ?? 'Peer follow-up'}</td>
       <td className={`worklist-due worklist-due--${row.due.level}`}>{row.due.text}</td>
