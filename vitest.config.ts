@@ -17,6 +17,10 @@ export default defineConfig({
             'fhir-profiles/**/*.test.ts',
           ],
           exclude: ['test/e2e/**', 'node_modules/**'],
+          // Hang guards sized for a shared 2-core machine (see test/fixtures/timeouts.ts);
+          // I/O-heavy files set their own, longer ones.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -26,6 +30,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['src/**/*.test.tsx', 'test/faults/**/*.test.tsx'],
           setupFiles: ['test/setup-dom.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -35,8 +41,9 @@ export default defineConfig({
           environment: 'node',
           include: ['test/e2e/**/*.e2e.test.ts'],
           fileParallelism: false,
-          testTimeout: 90_000,
-          hookTimeout: 180_000,
+          // A real browser, a real build and a SMART launch each: generous on a shared machine.
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
           globalSetup: ['test/e2e/global-setup.ts'],
         },
       },

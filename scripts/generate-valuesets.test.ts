@@ -1,22 +1,34 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
+  CODE_SYSTEM,
   DRUGS,
   KEY_INGREDIENTS,
+  MME_EXCLUDED,
+  MME_FACTORS,
+  PROFILE,
   RXNORM_GROUPS,
+  SYSTEM,
   UDS_ANALYTE_GROUPS,
   UDS_GROUPS_OF_LOINC,
+  VALUE_SET,
 } from '../fhir-profiles/generated/codes';
 import {
+  DEFAULT_INPUTS,
   GENERATED_DIR,
   GENERATED_TAG,
   VALUESETS_DIR,
   buildOutputs,
   parseCsv,
+  readAliases,
   writeOutputs,
 } from './generate-valuesets';
+import { IO_TEST_TIMEOUT_MS } from '../test/fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'valuesets-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -146,6 +158,63 @@ describe('generate-valuesets', () => {
     ]);
     expect(DRUGS.get('197696')?.doseForm).toBe('Transdermal System');
     expect(DRUGS.get('197696')?.ingredients[0]?.strengthUnit).toBe('MG/HR');
+  });
+
+  it('takes every external system from aliases.fsh, and only those', () => {
+    const aliases = readAliases();
+    const external = [...aliases].filter(([, url]) => !url.startsWith('https://peer-recovery'));
+    expect(Object.entries(SYSTEM)).toEqual(external);
+    expect(SYSTEM.NUCC).toBe('http://nucc.org/provider-taxonomy');
+    expect(SYSTEM.RxNormOid).toBe('urn:oid:2.16.840.1.113883.6.88');
+  });
+
+  it("emits the app's CodeSystems, the listed ValueSets and the profiles from the FSH output", () => {
+    const compiled = (f: string) =>
+      JSON.parse(readFileSync(path.join(DEFAULT_INPUTS.compiledDir, f), 'utf8')) as {
+        url: string;
+        concept?: { code: string }[];
+      };
+    const peerActivity = compiled('CodeSystem-peer-activity.json');
+    expect(CODE_SYSTEM['peer-activity'].url).toBe(peerActivity.url);
+    expect(CODE_SYSTEM['peer-activity'].concepts.map((c) => c.code)).toEqual(
+      peerActivity.concept?.map((c) => c.code),
+    );
+    // The hand-authored JSON CodeSystem too.
+    expect(CODE_SYSTEM['followup-reason'].concepts.some((c) => c.code === 'peer-contact-gap')).toBe(
+      true,
+    );
+    expect(VALUE_SET['peer-specialist-role'].concepts).toEqual([
+      { system: SYSTEM.NUCC, code: '175T00000X', display: 'Peer Specialist' },
+    ]);
+    expect(VALUE_SET['drug-test-detected'].codes.has('LA11882-0')).toBe(true);
+    // ValueSets that include a whole CodeSystem are not listed again.
+    expect(Object.keys(VALUE_SET)).not.toContain('peer-activity');
+    expect(PROFILE['peer-followup-task']).toBe(
+      'https://peer-recovery.example.org/fhir/StructureDefinition/peer-followup-task',
+    );
+  });
+
+  it('keys the MME factors by the ingredient code of the CDC drug table', () => {
+    expect(MME_FACTORS.get('7804')?.[0]).toMatchObject({ ingredient: 'oxycodone', factor: 1.5 });
+    expect(MME_FACTORS.get('4337')?.map((f) => f.basis)).toEqual([
+      'mcg/h',
+      'mcg/day',
+      'mcg/day',
+      'mcg/day',
+    ]);
+    expect(MME_EXCLUDED.get(KEY_INGREDIENTS.buprenorphine)).toMatch(/buprenorphine is excluded/);
+  });
+
+  it('refuses an MME factor for an ingredient the drug table does not know', () => {
+    const sources = path.join(tmp, 'sources-bad-mme');
+    cpSync(DEFAULT_INPUTS.sourcesDir, sources, { recursive: true });
+    const file = path.join(sources, 'mme-conversion-factors.json');
+    const mme = JSON.parse(readFileSync(file, 'utf8')) as { factors: { ingredient: string }[] };
+    mme.factors[0] = { ...mme.factors[0], ingredient: 'not-an-opioid' };
+    writeFileSync(file, JSON.stringify(mme));
+    expect(() => buildOutputs({ ...DEFAULT_INPUTS, sourcesDir: sources })).toThrow(
+      /not-an-opioid is not an ingredient/,
+    );
   });
 
   it('parses quoted CSV fields', () => {

@@ -1,11 +1,20 @@
 /**
- * Generates the app's code artefacts from the CDC code lists in ../shared/data:
+ * Generates the app's code artefacts from the sources in fhir-profiles/ (all
+ * inside the repository):
  *  - fhir-profiles/valuesets/<name>.json: one FHIR R4 ValueSet per CDC set the
- *    app uses (tagged "generated"), with compose + expansion;
- *  - fhir-profiles/generated/codes.ts: the compact lookup module src/domain imports.
- * Hand-authored ValueSets in fhir-profiles/valuesets/ (no "generated" tag) are
- * inputs: their codes also land in codes.ts, so every code the domain matches on
- * lives once, in a ValueSet.
+ *    app uses (tagged "generated"), with compose + expansion, from the CDC code
+ *    lists in fhir-profiles/sources/ (see its README);
+ *  - fhir-profiles/generated/codes.ts: THE code module. src/ takes every code,
+ *    system URL, ValueSet membership and CodeSystem concept from it, and from
+ *    nowhere else (test/code/literals.test.ts fails on a code typed into src/).
+ * Its other inputs: the hand-authored ValueSets in fhir-profiles/valuesets/ (no
+ * "generated" tag: drug product groups, key ingredients, OUD conditions), the
+ * FSH project (aliases.fsh for external system URLs, sushi-config.yaml for the
+ * canonical base) and its compiled output in fsh-generated/resources (the
+ * app's CodeSystems, the small ValueSets of external codes, the profiles), the
+ * follow-up reason CodeSystem in fhir-profiles/codesystems/, and the MME
+ * conversion factors in fhir-profiles/sources/mme-conversion-factors.json.
+ * Run `npm run profiles` first when the FSH changed.
  *
  * Deterministic: sorted output, fixed expansion timestamps, no clock reads.
  * Run: npx tsx scripts/generate-valuesets.ts
@@ -15,20 +24,68 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const SHARED_DIR = path.resolve(REPO_ROOT, '../shared');
+export const SOURCES_DIR = path.join(REPO_ROOT, 'fhir-profiles/sources');
 export const VALUESETS_DIR = path.join(REPO_ROOT, 'fhir-profiles/valuesets');
 export const GENERATED_DIR = path.join(REPO_ROOT, 'fhir-profiles/generated');
+const PROFILES_DIR = path.join(REPO_ROOT, 'fhir-profiles');
 
-const OUR_BASE = 'https://peer-recovery.example.org/fhir/ValueSet/';
+/**
+ * Where the generator reads: one folder per kind of input, so a test can point
+ * it at copies.
+ */
+export interface Inputs {
+  sourcesDir: string;
+  valuesetsDir: string;
+  /** FSH sources (aliases.fsh) and sushi-config.yaml's parent. */
+  profilesDir: string;
+  /** SUSHI's compiled output. */
+  compiledDir: string;
+  /** Hand-authored CodeSystem JSON. */
+  codesystemsDir: string;
+}
+
+export const DEFAULT_INPUTS: Inputs = {
+  sourcesDir: SOURCES_DIR,
+  valuesetsDir: VALUESETS_DIR,
+  profilesDir: PROFILES_DIR,
+  compiledDir: path.join(PROFILES_DIR, 'fsh-generated/resources'),
+  codesystemsDir: path.join(PROFILES_DIR, 'codesystems'),
+};
+
+/** `Alias: $Name = url` lines of the FSH project: the external systems, by alias name. */
+export function readAliases(profilesDir = PROFILES_DIR): Map<string, string> {
+  const text = readFileSync(path.join(profilesDir, 'input/fsh/aliases.fsh'), 'utf8');
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^Alias:\s*\$(\w+)\s*=\s*(\S+)\s*$/gm))
+    out.set(m[1] ?? '', m[2] ?? '');
+  return out;
+}
+
+/** `canonical:` of sushi-config.yaml: the base of every URL the app defines. */
+export function readCanonical(profilesDir = PROFILES_DIR): string {
+  const text = readFileSync(path.join(profilesDir, 'sushi-config.yaml'), 'utf8');
+  const m = /^canonical:\s*(\S+)\s*$/m.exec(text);
+  if (!m?.[1]) throw new Error('sushi-config.yaml has no canonical');
+  return m[1];
+}
+
+const CANONICAL = readCanonical();
+const OUR_BASE = `${CANONICAL}/ValueSet/`;
 const CDC_BASE = 'http://fhir.org/guides/cdc/opioid-cds/ValueSet/';
-const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
-const LOINC = 'http://loinc.org';
-const SNOMED = 'http://snomed.info/sct';
-const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
+const ALIASES = readAliases();
+const system = (alias: string): string => {
+  const url = ALIASES.get(alias);
+  if (!url) throw new Error(`aliases.fsh has no $${alias}`);
+  return url;
+};
+const RXNORM = system('RxNorm');
+const LOINC = system('LOINC');
+const SNOMED = system('SCT');
+const ICD10CM = system('ICD10CM');
 /** The CSV README dates the CDC expansions 2025-02; used as the fixed expansion timestamp. */
 const CDC_EXPANSION_TIMESTAMP = '2025-02-01T00:00:00Z';
 export const GENERATED_TAG = {
-  system: 'https://peer-recovery.example.org/fhir/CodeSystem/provenance',
+  system: `${CANONICAL}/CodeSystem/provenance`,
   code: 'generated',
 };
 
@@ -274,33 +331,214 @@ function monoIngredientNames(concepts: Concept[]): string[] {
   return [...names].sort();
 }
 
-function codesModule(
-  rxSets: Map<string, Concept[]>,
-  udsSets: Map<string, Concept[]>,
-  hand: HandValueSet[],
-  drugs: DrugRow[],
-): string {
-  const L: string[] = [];
-  L.push('/* generated — do not edit. */');
-  L.push('// Produced by scripts/generate-valuesets.ts from ../shared/data/*.csv and the');
-  L.push(
-    '// hand-authored ValueSets in fhir-profiles/valuesets/. Regenerate: npx tsx scripts/generate-valuesets.ts',
-  );
-  L.push('/* eslint-disable */');
-  L.push('');
-  L.push(`export const RXNORM_SYSTEM = ${q(RXNORM)};`);
-  L.push(`export const LOINC_SYSTEM = ${q(LOINC)};`);
-  L.push(`export const SNOMED_SYSTEM = ${q(SNOMED)};`);
-  L.push(`export const ICD10CM_SYSTEM = ${q(ICD10CM)};`);
-  L.push(`export const VALUESET_BASE = ${q(OUR_BASE)};`);
-  L.push('');
-  L.push('const set = (codes: string): ReadonlySet<string> => new Set(codes.split(" "));');
-  L.push('');
+// ---------------------------------------------------------------- FSH output and other inputs
 
+interface AppConcept {
+  code: string;
+  display: string;
+  definition?: string;
+}
+
+interface AppCodeSystem {
+  id: string;
+  url: string;
+  concepts: AppConcept[];
+}
+
+interface ListedValueSet {
+  id: string;
+  url: string;
+  concepts: { system: string; code: string; display?: string }[];
+}
+
+interface FhirJson {
+  resourceType?: string;
+  id?: string;
+  url?: string;
+  concept?: { code?: string; display?: string; definition?: string; concept?: unknown[] }[];
+  compose?: {
+    include?: {
+      system?: string;
+      concept?: { code?: string; display?: string }[];
+      filter?: unknown[];
+      valueSet?: unknown[];
+    }[];
+    exclude?: unknown[];
+  };
+}
+
+function readJsonDir(dir: string, prefix = ''): FhirJson[] {
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as FhirJson);
+}
+
+/** The app's CodeSystems: compiled from FSH, and the hand-authored JSON ones. */
+function readAppCodeSystems(inputs: Inputs): AppCodeSystem[] {
+  const all = [
+    ...readJsonDir(inputs.compiledDir, 'CodeSystem-'),
+    ...readJsonDir(inputs.codesystemsDir),
+  ].filter((r) => r.resourceType === 'CodeSystem');
+  return all
+    .map((cs) => {
+      if (!cs.id || !cs.url) throw new Error('CodeSystem without id or url');
+      if (cs.concept?.some((c) => c.concept?.length))
+        throw new Error(`${cs.id}: nested concepts are not supported`);
+      return {
+        id: cs.id,
+        url: cs.url,
+        concepts: (cs.concept ?? []).map((c) => ({
+          code: c.code ?? '',
+          display: c.display ?? c.code ?? '',
+          ...(c.definition ? { definition: c.definition } : {}),
+        })),
+      };
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * ValueSets of the FSH project that list their codes (no filters, no whole
+ * CodeSystems, no imports): the small lists of external codes the app names.
+ */
+function readListedValueSets(inputs: Inputs): ListedValueSet[] {
+  const out: ListedValueSet[] = [];
+  for (const vs of readJsonDir(inputs.compiledDir, 'ValueSet-')) {
+    const includes = vs.compose?.include ?? [];
+    const listed =
+      includes.length > 0 &&
+      !vs.compose?.exclude?.length &&
+      includes.every((i) => i.system && i.concept?.length && !i.filter?.length && !i.valueSet);
+    if (!listed || !vs.id || !vs.url) continue;
+    out.push({
+      id: vs.id,
+      url: vs.url,
+      concepts: includes.flatMap((i) =>
+        (i.concept ?? []).map((c) => ({
+          system: i.system ?? '',
+          code: c.code ?? '',
+          ...(c.display ? { display: c.display } : {}),
+        })),
+      ),
+    });
+  }
+  return out;
+}
+
+/** The app's profiles, by id, from the compiled StructureDefinitions. */
+function readProfiles(inputs: Inputs): [string, string][] {
+  return readJsonDir(inputs.compiledDir, 'StructureDefinition-').map((sd) => {
+    if (!sd.id || !sd.url) throw new Error('StructureDefinition without id or url');
+    return [sd.id, sd.url];
+  });
+}
+
+const MME_BASES = ['mg/day', 'mcg/h', 'mcg/day'] as const;
+
+interface MmeSource {
+  factorSet: string;
+  factors: {
+    ingredient: string;
+    factor: number;
+    basis: (typeof MME_BASES)[number];
+    source: string;
+    research: boolean;
+    forms?: string;
+    note?: string;
+  }[];
+  excluded: { ingredient: string; reason: string }[];
+}
+
+function readMmeFactors(sourcesDir: string): MmeSource {
+  return JSON.parse(
+    readFileSync(path.join(sourcesDir, 'mme-conversion-factors.json'), 'utf8'),
+  ) as MmeSource;
+}
+
+// ---------------------------------------------------------------- codes.ts
+
+interface ModuleInputs {
+  rxSets: Map<string, Concept[]>;
+  udsSets: Map<string, Concept[]>;
+  hand: HandValueSet[];
+  drugs: DrugRow[];
+  codeSystems: AppCodeSystem[];
+  listed: ListedValueSet[];
+  profiles: [string, string][];
+  mme: MmeSource;
+}
+
+/** `{ key: value, … }` with each key quoted, one per line. */
+const record = (entries: [string, string][], indent = '  '): string =>
+  `{\n${entries.map(([k, v]) => `${indent}${q(k)}: ${v},`).join('\n')}\n${indent.slice(2)}}`;
+
+function systemsSection(): string[] {
+  const external = [...ALIASES].filter(([, url]) => !url.startsWith(CANONICAL));
+  return [
+    '/** External code systems, by their alias in fhir-profiles/input/fsh/aliases.fsh. */',
+    `export const SYSTEM = ${record(external.map(([name, url]) => [name, q(url)]))} as const;`,
+    '',
+    '/** The base of every URL the app defines (sushi-config.yaml canonical). */',
+    `export const CANONICAL_BASE = ${q(CANONICAL)};`,
+    "/** The app's profiles, by id (compiled StructureDefinitions). */",
+    `export const PROFILE = ${record(ms.profiles.map(([id, url]) => [id, q(url)]))} as const;`,
+    '',
+  ];
+}
+
+let ms: ModuleInputs;
+
+function codeSystemsSection(): string[] {
+  const entries: [string, string][] = ms.codeSystems.map((cs) => [
+    cs.id,
+    `{\n    url: ${q(cs.url)},\n    concepts: [\n${cs.concepts
+      .map((c) => `      ${JSON.stringify(c)},`)
+      .join('\n')}\n    ],\n  }`,
+  ]);
+  return [
+    '/**',
+    " * The app's CodeSystems (fsh-generated/resources and fhir-profiles/codesystems),",
+    " * by id: canonical URL and concepts in the CodeSystem's order.",
+    ' */',
+    `export const CODE_SYSTEM = ${record(entries)} as const;`,
+    'export type CodeSystemId = keyof typeof CODE_SYSTEM;',
+    "/** The codes of one of the app's CodeSystems, as a union type. */",
+    'export type CodeOf<K extends CodeSystemId> = (typeof CODE_SYSTEM)[K]["concepts"][number]["code"];',
+    'export interface Concept {',
+    '  readonly code: string;',
+    '  readonly display: string;',
+    '  readonly definition?: string;',
+    '}',
+    '',
+  ];
+}
+
+function listedValueSetsSection(): string[] {
+  const entries: [string, string][] = ms.listed.map((vs) => [
+    vs.id,
+    `{\n    url: ${q(vs.url)},\n    concepts: [\n${vs.concepts
+      .map((c) => `      ${JSON.stringify(c)},`)
+      .join('\n')}\n    ],\n    codes: set(${q(vs.concepts.map((c) => c.code).join(' '))}),\n  }`,
+  ]);
+  return [
+    '/**',
+    ' * The FSH ValueSets that list their codes (roles, test answers, encounter',
+    ' * classes, categories and Provenance codes the app writes), by id: the',
+    ' * codings in order, and the codes as a set (whatever their system).',
+    ' */',
+    `export const VALUE_SET = ${record(entries)} as const;`,
+    'export type ValueSetId = keyof typeof VALUE_SET;',
+    '',
+  ];
+}
+
+function rxnormSection(): string[] {
+  const L: string[] = [];
   // RxNorm groups: CDC sets + derived naloxone-rescue + hand-authored RxNorm sets.
   const groups = new Map<string, { codes: string[]; source: string }>();
   for (const [cdcName, short] of Object.entries(CDC_RXNORM_SETS)) {
-    const concepts = rxSets.get(cdcName);
+    const concepts = ms.rxSets.get(cdcName);
     if (!concepts) throw new Error(`CDC set ${cdcName} missing from the CSV`);
     groups.set(short, { codes: concepts.map((c) => c.code), source: `CDC ${cdcName}` });
   }
@@ -310,14 +548,14 @@ function codesModule(
     ...(groups.get('opioid-analgesics')?.codes ?? []),
     ...(groups.get('buprenorphine')?.codes ?? []),
   ]);
-  const naloxoneConcepts = rxSets.get('naloxone-medications') ?? [];
+  const naloxoneConcepts = ms.rxSets.get('naloxone-medications') ?? [];
   groups.set('naloxone-rescue', {
     codes: naloxoneConcepts
       .filter((c) => !opioidish.has(c.code) && !c.display.includes(' / '))
       .map((c) => c.code),
     source: 'CDC naloxone-medications minus opioid combinations',
   });
-  for (const h of hand) {
+  for (const h of ms.hand) {
     const rx = h.codes.get(RXNORM);
     if (rx)
       groups.set(h.id, {
@@ -341,7 +579,7 @@ function codesModule(
   L.push('');
 
   // Named single codes from hand-authored sets (ingredients the rules name).
-  const ingredientSet = hand.find((h) => h.id === 'key-ingredients');
+  const ingredientSet = ms.hand.find((h) => h.id === 'key-ingredients');
   if (!ingredientSet) throw new Error('fhir-profiles/valuesets/key-ingredients.json is missing');
   const ings = (ingredientSet.codes.get(RXNORM) ?? []).map((c) => ({
     code: c.code,
@@ -355,45 +593,97 @@ function codesModule(
   for (const i of ings) L.push(`  ${i.name.replace(/[^a-z]/g, '')}: ${q(i.code)},`);
   L.push('} as const;');
   L.push('');
+  return L;
+}
 
-  // Conditions (OUD).
-  const oud = hand.find((h) => h.id === 'opioid-use-disorder-conditions');
+function conditionsSection(): string[] {
+  const oud = ms.hand.find((h) => h.id === 'opioid-use-disorder-conditions');
   if (!oud)
     throw new Error('fhir-profiles/valuesets/opioid-use-disorder-conditions.json is missing');
-  L.push(
+  return [
     '/** OUD Condition codes (opioid-use-disorder-conditions ValueSet): ICD-10-CM is-a prefixes and SNOMED codes. */',
-  );
-  L.push(
     `export const OUD_ICD10_PREFIXES: readonly string[] = ${JSON.stringify((oud.isA.get(ICD10CM) ?? []).sort())};`,
-  );
-  L.push(
     `export const OUD_SNOMED: ReadonlySet<string> = set(${q(
       (oud.codes.get(SNOMED) ?? [])
         .map((c) => c.code)
         .sort(byCode)
         .join(' '),
     )});`,
-  );
-  L.push('');
+    '',
+  ];
+}
 
-  // Ingredient names for display-text matching.
-  const opioidIngredients = new Map<string, string>();
-  for (const d of drugs) for (const i of d.ingredients) opioidIngredients.set(i.rxcui, i.name);
-  const oi = [...opioidIngredients].sort((a, b) => byCode(a[0], b[0]));
-  L.push('/** Opioid ingredients of the CDC MME drug table (rxcui → lower-case name). */');
-  L.push(
-    `export const OPIOID_INGREDIENTS: ReadonlyMap<string, string> = new Map(${JSON.stringify(oi)});`,
-  );
-  L.push(
+/** Opioid ingredients of the CDC MME drug table, rxcui → lower-case name, by rxcui. */
+function opioidIngredients(): [string, string][] {
+  const m = new Map<string, string>();
+  for (const d of ms.drugs) for (const i of d.ingredients) m.set(i.rxcui, i.name);
+  return [...m].sort((a, b) => byCode(a[0], b[0]));
+}
+
+function ingredientNamesSection(): string[] {
+  return [
+    '/** Opioid ingredients of the CDC MME drug table (rxcui → lower-case name). */',
+    `export const OPIOID_INGREDIENTS: ReadonlyMap<string, string> = new Map(${JSON.stringify(opioidIngredients())});`,
     '/** Benzodiazepine ingredient names, from single-ingredient members of the CDC benzodiazepine set. */',
-  );
-  L.push(
-    `export const BENZODIAZEPINE_NAMES: readonly string[] = ${JSON.stringify(monoIngredientNames(rxSets.get('benzodiazepine-medications') ?? []))};`,
-  );
-  L.push('');
+    `export const BENZODIAZEPINE_NAMES: readonly string[] = ${JSON.stringify(monoIngredientNames(ms.rxSets.get('benzodiazepine-medications') ?? []))};`,
+    '',
+  ];
+}
 
-  // UDS analyte groups.
-  const uds = [...udsSets.keys()].filter((n) => n.endsWith(UDS_SUFFIX)).sort();
+function mmeSection(): string[] {
+  const { mme, codeSystems } = ms;
+  const factorSets = codeSystems.find((cs) => cs.id === 'mme-factor-set');
+  if (!factorSets?.concepts.some((c) => c.code === mme.factorSet))
+    throw new Error(`MME factor set ${mme.factorSet} is not a code of CodeSystem mme-factor-set`);
+  const byName = new Map(opioidIngredients().map(([code, name]) => [name, code]));
+  const keyIngredients = ms.hand.find((h) => h.id === 'key-ingredients')?.codes.get(RXNORM) ?? [];
+  for (const c of keyIngredients) byName.set(c.display.toLowerCase(), c.code);
+  const rxcuiOf = (ingredient: string): string => {
+    const code = byName.get(ingredient);
+    if (!code) throw new Error(`MME source: ${ingredient} is not an ingredient of the drug table`);
+    return code;
+  };
+  const factors = new Map<string, string[]>();
+  for (const f of mme.factors) {
+    if (!MME_BASES.includes(f.basis)) throw new Error(`MME source: unknown basis ${f.basis}`);
+    const rxcui = rxcuiOf(f.ingredient);
+    const row = JSON.stringify({ rxcui, ...f });
+    factors.set(rxcui, [...(factors.get(rxcui) ?? []), row]);
+  }
+  const sources = [...new Set(mme.factors.map((f) => f.source))].sort();
+  return [
+    '/** The MME conversion factor set the app uses (a code of CodeSystem mme-factor-set). */',
+    `export const MME_FACTOR_SET = ${q(mme.factorSet)};`,
+    `export type MmeBasis = ${MME_BASES.map(q).join(' | ')};`,
+    'export interface MmeFactor {',
+    '  /** RxNorm ingredient (IN) code, from the CDC drug table. */',
+    '  rxcui: string;',
+    '  ingredient: string;',
+    '  factor: number;',
+    '  /** What the factor multiplies: mg/day, µg/h (patch), or µg/day (transmucosal fentanyl). */',
+    '  basis: MmeBasis;',
+    `  source: ${sources.map(q).join(' | ')};`,
+    '  /** A factor the 2022 guideline omits, from the CDC research file. */',
+    '  research: boolean;',
+    '  /** Dose forms the row applies to (lower-case regex source); none = any form no more specific row covers. */',
+    '  forms?: string;',
+    '  note?: string;',
+    '}',
+    '/** MME conversion factors (fhir-profiles/sources/mme-conversion-factors.json), by RxNorm ingredient code, in source order. */',
+    'export const MME_FACTORS: ReadonlyMap<string, readonly MmeFactor[]> = new Map<string, readonly MmeFactor[]>([',
+    ...[...factors].map(([rxcui, rows]) => `  [${q(rxcui)}, [${rows.join(', ')}]],`),
+    ']);',
+    '/** Ingredients deliberately without a factor (RxNorm ingredient code → why MME is not computed). */',
+    `export const MME_EXCLUDED: ReadonlyMap<string, string> = new Map(${JSON.stringify(
+      mme.excluded.map((e) => [rxcuiOf(e.ingredient), e.reason]),
+    )});`,
+    '',
+  ];
+}
+
+function udsSection(): string[] {
+  const L: string[] = [];
+  const uds = [...ms.udsSets.keys()].filter((n) => n.endsWith(UDS_SUFFIX)).sort();
   const udsNames = uds.map((n) => n.slice(0, -UDS_SUFFIX.length));
   L.push(
     '/** Urine drug test analyte groups, named after the CDC *-urine-drug-screening-tests value sets. */',
@@ -403,7 +693,7 @@ function codesModule(
     'export const UDS_ANALYTE_GROUPS: Readonly<Record<UdsAnalyteGroup, ReadonlySet<string>>> = {',
   );
   uds.forEach((n, i) => {
-    const codes = (udsSets.get(n) ?? []).map((c) => c.code);
+    const codes = (ms.udsSets.get(n) ?? []).map((c) => c.code);
     L.push(`  ${q(udsNames[i] ?? '')}: set(${q(codes.join(' '))}),`);
   });
   L.push('};');
@@ -419,13 +709,18 @@ function codesModule(
   L.push('  return m;');
   L.push('})();');
   L.push('');
+  return L;
+}
 
-  // Drug table: indexed dose forms / ingredients / units keep it small.
+function drugTableSection(): string[] {
+  const L: string[] = [];
+  const { drugs } = ms;
+  // Indexed dose forms / ingredients / units keep it small.
   const forms = [...new Map(drugs.map((d) => [d.doseFormCode, d.doseForm]))].sort((a, b) =>
     byCode(a[0], b[0]),
   );
   const formIdx = new Map(forms.map(([c], i) => [c, i]));
-  const ingIdx = new Map(oi.map(([c], i) => [c, i]));
+  const ingIdx = new Map(opioidIngredients().map(([c], i) => [c, i]));
   const units = [...new Set(drugs.flatMap((d) => d.ingredients.map((i) => i.unit)))].sort();
   const unitIdx = new Map(units.map((u, i) => [u, i]));
   L.push('export interface DrugIngredient {');
@@ -473,7 +768,30 @@ function codesModule(
   L.push('    return [rxcui, { name, doseFormCode: f[0], doseForm: f[1], ingredients }] as const;');
   L.push('  }),');
   L.push(');');
-  return L.join('\n');
+  return L;
+}
+
+function codesModule(inputs: ModuleInputs): string {
+  ms = inputs;
+  return [
+    '/* generated — do not edit. */',
+    '// Produced by scripts/generate-valuesets.ts from fhir-profiles/: sources/ (CDC lists, MME',
+    '// factors), valuesets/, codesystems/, input/fsh/aliases.fsh and fsh-generated/resources.',
+    '// Regenerate: npm run codes (after npm run profiles when the FSH changed).',
+    '/* eslint-disable */',
+    '',
+    'const set = (codes: string): ReadonlySet<string> => new Set(codes.split(" "));',
+    '',
+    ...systemsSection(),
+    ...codeSystemsSection(),
+    ...listedValueSetsSection(),
+    ...rxnormSection(),
+    ...conditionsSection(),
+    ...ingredientNamesSection(),
+    ...mmeSection(),
+    ...udsSection(),
+    ...drugTableSection(),
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------- main
@@ -485,8 +803,8 @@ export interface Outputs {
   generated: Map<string, string>;
 }
 
-export function buildOutputs(sharedDir = SHARED_DIR, valuesetsDir = VALUESETS_DIR): Outputs {
-  const data = (f: string) => parseCsv(readFileSync(path.join(sharedDir, 'data', f), 'utf8'));
+export function buildOutputs(inputs: Inputs = DEFAULT_INPUTS): Outputs {
+  const data = (f: string) => parseCsv(readFileSync(path.join(inputs.sourcesDir, f), 'utf8'));
   const rxSets = groupRows(data('rxnorm-valuesets-opioid-cds-r4.csv'), 'rxnorm');
   const udsSets = groupRows(data('uds-loinc-opioid-cds-r4.csv'), 'loinc');
   const drugs = readDrugs(data('omtkdata-2020-10-20.csv'));
@@ -505,9 +823,18 @@ export function buildOutputs(sharedDir = SHARED_DIR, valuesetsDir = VALUESETS_DI
       json(cdcValueSet(name, LOINC, udsSets.get(name) ?? [], 'uds-loinc-opioid-cds-r4.csv')),
     );
   }
-  const hand = readHandAuthored(valuesetsDir, new Set(valuesets.keys()));
-  const generated = new Map([['codes.ts', codesModule(rxSets, udsSets, hand, drugs) + '\n']]);
-  return { valuesets, generated };
+  const hand = readHandAuthored(inputs.valuesetsDir, new Set(valuesets.keys()));
+  const module = codesModule({
+    rxSets,
+    udsSets,
+    hand,
+    drugs,
+    codeSystems: readAppCodeSystems(inputs),
+    listed: readListedValueSets(inputs),
+    profiles: readProfiles(inputs),
+    mme: readMmeFactors(inputs.sourcesDir),
+  });
+  return { valuesets, generated: new Map([['codes.ts', module + '\n']]) };
 }
 
 export function writeOutputs(

@@ -3,8 +3,11 @@
  * Kept free of React so the launch step stays small and fast.
  */
 import { loadConfig } from './config/load';
-import { authorize, detectScopeSyntax, planLaunch } from './smart/launch';
+import { authorize, authorizeOptions, detectScopeSyntax, planLaunch } from './smart/launch';
 import { renderLaunchProblem } from './smart/launchProblem';
+import { authorizeInWindow, openLaunchWindow, tellEmbeddingPage } from './smart/newWindowLaunch';
+import { renderStorageBlocked, TOP_LEVEL_STORAGE_PROBLEM } from './smart/storageBlockedPage';
+import { isFramed, probeSessionStorage } from './smart/storageProbe';
 
 async function main(): Promise<void> {
   const root = document.getElementById('launch') as HTMLElement;
@@ -39,6 +42,22 @@ async function main(): Promise<void> {
     return;
   }
   const syntax = await detectScopeSyntax(plan.issuer);
+  // Before anything is kept: can this page keep the launch's state until index.html?
+  if (!probeSessionStorage().usable) {
+    if (!isFramed()) {
+      renderLaunchProblem(root, TOP_LEVEL_STORAGE_PROBLEM);
+      return;
+    }
+    const options = authorizeOptions(plan, loaded.config, syntax);
+    renderStorageBlocked(root, {
+      continueInNewWindow: () => {
+        const win = openLaunchWindow();
+        return { window: win, result: authorizeInWindow(win, options) };
+      },
+      tell: (status) => tellEmbeddingPage(status),
+    });
+    return;
+  }
   try {
     await authorize(plan, loaded.config, syntax);
   } catch {

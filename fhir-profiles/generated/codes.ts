@@ -1,15 +1,250 @@
 /* generated — do not edit. */
-// Produced by scripts/generate-valuesets.ts from ../shared/data/*.csv and the
-// hand-authored ValueSets in fhir-profiles/valuesets/. Regenerate: npx tsx scripts/generate-valuesets.ts
+// Produced by scripts/generate-valuesets.ts from fhir-profiles/: sources/ (CDC lists, MME
+// factors), valuesets/, codesystems/, input/fsh/aliases.fsh and fsh-generated/resources.
+// Regenerate: npm run codes (after npm run profiles when the FSH changed).
 /* eslint-disable */
 
-export const RXNORM_SYSTEM = "http://www.nlm.nih.gov/research/umls/rxnorm";
-export const LOINC_SYSTEM = "http://loinc.org";
-export const SNOMED_SYSTEM = "http://snomed.info/sct";
-export const ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm";
-export const VALUESET_BASE = "https://peer-recovery.example.org/fhir/ValueSet/";
-
 const set = (codes: string): ReadonlySet<string> => new Set(codes.split(" "));
+
+/** External code systems, by their alias in fhir-profiles/input/fsh/aliases.fsh. */
+export const SYSTEM = {
+  "USCoreCarePlanCategory": "http://hl7.org/fhir/us/core/CodeSystem/careplan-category",
+  "NUCC": "http://nucc.org/provider-taxonomy",
+  "HCPCS": "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+  "TaskStatus": "http://hl7.org/fhir/task-status",
+  "SCT": "http://snomed.info/sct",
+  "ICD10CM": "http://hl7.org/fhir/sid/icd-10-cm",
+  "RxNorm": "http://www.nlm.nih.gov/research/umls/rxnorm",
+  "LOINC": "http://loinc.org",
+  "ICD10": "http://hl7.org/fhir/sid/icd-10",
+  "RxNormOid": "urn:oid:2.16.840.1.113883.6.88",
+  "ActCode": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+  "ObservationInterpretation": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+  "DataOperation": "http://terminology.hl7.org/CodeSystem/v3-DataOperation",
+  "ProvenanceParticipantType": "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+} as const;
+
+/** The base of every URL the app defines (sushi-config.yaml canonical). */
+export const CANONICAL_BASE = "https://peer-recovery.example.org/fhir";
+/** The app's profiles, by id (compiled StructureDefinitions). */
+export const PROFILE = {
+  "peer-followup-task": "https://peer-recovery.example.org/fhir/StructureDefinition/peer-followup-task",
+  "peer-support-careplan": "https://peer-recovery.example.org/fhir/StructureDefinition/peer-support-careplan",
+} as const;
+
+/**
+ * The app's CodeSystems (fsh-generated/resources and fhir-profiles/codesystems),
+ * by id: canonical URL and concepts in the CodeSystem's order.
+ */
+export const CODE_SYSTEM = {
+  "careplan-category": {
+    url: "https://peer-recovery.example.org/fhir/CodeSystem/careplan-category",
+    concepts: [
+      {"code":"peer-recovery-support","display":"Peer recovery support","definition":"A plan of peer recovery support for a person with, or at risk of, opioid use disorder: engagement and retention in treatment, harm reduction, recovery and wellness planning."},
+    ],
+  },
+  "contact-outcome": {
+    url: "https://peer-recovery.example.org/fhir/CodeSystem/contact-outcome",
+    concepts: [
+      {"code":"reached","display":"Reached","definition":"The peer spoke with the person."},
+      {"code":"not-reached","display":"Not reached","definition":"The peer tried and could not reach the person."},
+      {"code":"declined-services","display":"Declined services","definition":"The person was reached and chose not to take up peer support now."},
+      {"code":"connected-to-resource","display":"Connected to a resource","definition":"The person was reached and connected to a service or community resource."},
+      {"code":"other","display":"Other","definition":"Another outcome, described in a note."},
+    ],
+  },
+  "engagement-status": {
+    url: "https://peer-recovery.example.org/fhir/CodeSystem/engagement-status",
+    concepts: [
+      {"code":"engaged","display":"Engaged","definition":"Medication, visits and contact are continuing."},
+      {"code":"at-risk","display":"At risk of disengaging","definition":"One or more signs of falling out of care (a supply gap, a missed visit, no recent contact)."},
+      {"code":"disengaged","display":"Disengaged","definition":"Out of contact with care beyond the app's thresholds."},
+      {"code":"not-in-treatment","display":"Not in treatment","definition":"No current MOUD or OUD care on record."},
+      {"code":"insufficient-data","display":"Insufficient data","definition":"Too little on record to judge; not the same as disengaged."},
+    ],
+  },
+  "followup-reason": {
+    url: "https://peer-recovery.example.org/fhir/CodeSystem/followup-reason",
+    concepts: [
+      {"code":"moud-supply-lapsed","display":"MOUD supply ran out","definition":"The person's MOUD supply has run out with no new supply on record."},
+      {"code":"moud-supply-ending","display":"MOUD supply about to run out","definition":"The MOUD supply runs out within a few days and no further supply is on record."},
+      {"code":"moud-start","display":"New start or return to MOUD","definition":"Early check-in after starting or returning to MOUD."},
+      {"code":"overdose-risk-test","display":"Fentanyl or 6-MAM detected","definition":"A urine test detected fentanyl or 6-MAM (heroin): high overdose risk; offer naloxone and reach out."},
+      {"code":"acute-care-visit","display":"Emergency or inpatient visit","definition":"An emergency department visit or hospital stay in the last 30 days: a recognised moment of overdose risk."},
+      {"code":"visit-overdue","display":"No visit within the follow-up interval","definition":"No attended visit within the recommended follow-up interval: outreach."},
+      {"code":"missed-visit","display":"Missed visit","definition":"A recent visit was cancelled or missed."},
+      {"code":"buprenorphine-not-detected","display":"Buprenorphine not detected","definition":"Buprenorphine not detected on a urine test while prescribed: a conversation to have."},
+      {"code":"rapid-taper","display":"Rapid opioid taper","definition":"Opioid dose reduced by more than 30% of baseline per month: clinician review and peer check-in."},
+      {"code":"abrupt-discontinuation","display":"Abrupt opioid discontinuation","definition":"Opioids stopped or more than halved within a week after long-term use: tolerance is lost; offer naloxone."},
+      {"code":"oud-signs-during-taper","display":"Signs of OUD during a taper","definition":"Signs that may point to opioid use disorder during a taper: offer MOUD evaluation and peer support."},
+      {"code":"naloxone-needed","display":"Rescue naloxone not on record","definition":"No rescue naloxone on record while at higher overdose risk."},
+      {"code":"peer-contact-gap","display":"No recent peer contact","definition":"No completed peer contact recently."},
+      {"code":"routine-check-in","display":"Routine check-in","definition":"Routine peer recovery check-in."},
+    ],
+  },
+  "mme-factor-set": {
+    url: "https://peer-recovery.example.org/fhir/CodeSystem/mme-factor-set",
+    concepts: [
+      {"code":"cdc-2022","display":"CDC 2022 MME conversion factors","definition":"Conversion factors of the CDC Clinical Practice Guideline for Prescribing Opioids for Pain (2022)."},
+    ],
+  },
+  "peer-activity": {
+    url: "https://peer-recovery.example.org/fhir/CodeSystem/peer-activity",
+    concepts: [
+      {"code":"regular-peer-contact","display":"Regular peer contact","definition":"Scheduled, gentle and persistent contact with a peer recovery specialist: encouragement, coping skills, recovery modelling."},
+      {"code":"harm-reduction-naloxone","display":"Harm reduction and naloxone","definition":"Overdose education, rescue naloxone in hand, safer-use information."},
+      {"code":"recovery-wellness-planning","display":"Recovery and wellness planning","definition":"A recovery and wellness plan the person writes with the peer."},
+      {"code":"community-resources","display":"Links to community resources","definition":"Connection to community resources: mutual-help groups, housing, food, employment, legal aid."},
+      {"code":"practical-support","display":"Help with practical barriers","definition":"Help with transport, phone, housing and insurance so that care stays within reach."},
+      {"code":"family-involvement","display":"Family involvement","definition":"Involving family members the person wants involved."},
+      {"code":"telehealth-or-in-person","display":"Telehealth or in-person contact","definition":"How contact happens: telehealth, in person or both, as the person prefers."},
+    ],
+  },
+  "peer-task-code": {
+    url: "https://peer-recovery.example.org/fhir/CodeSystem/peer-task-code",
+    concepts: [
+      {"code":"peer-follow-up","display":"Peer recovery follow-up","definition":"Reach out to the person and offer peer recovery support, for the reason in Task.reasonCode."},
+    ],
+  },
+  "taper-status": {
+    url: "https://peer-recovery.example.org/fhir/CodeSystem/taper-status",
+    concepts: [
+      {"code":"not-on-long-term-opioids","display":"Not on long-term opioid therapy","definition":"Does not meet the long-term opioid therapy definition."},
+      {"code":"stable","display":"Stable","definition":"Long-term opioid therapy at a steady dose."},
+      {"code":"increasing","display":"Increasing","definition":"The dose is rising."},
+      {"code":"tapering-gradual","display":"Tapering gradually","definition":"Dose falling at or below 10% of baseline per month."},
+      {"code":"tapering-moderate","display":"Tapering moderately","definition":"Dose falling faster than gradual and at or below 30% of baseline per month."},
+      {"code":"tapering-rapid","display":"Tapering rapidly","definition":"Dose falling more than 30% of baseline per month."},
+      {"code":"paused","display":"Taper paused","definition":"A taper that has held at a steady, reduced dose."},
+      {"code":"abrupt-discontinuation","display":"Abrupt discontinuation","definition":"Opioids stopped or more than halved within a week after long-term use."},
+      {"code":"completed","display":"Taper completed","definition":"Tapered off long-term opioid therapy."},
+    ],
+  },
+  "task-output-type": {
+    url: "https://peer-recovery.example.org/fhir/CodeSystem/task-output-type",
+    concepts: [
+      {"code":"contact-outcome","display":"Contact outcome","definition":"What happened when the peer followed up (a code from the contact-outcome code system)."},
+      {"code":"contact-attempt-note","display":"Contact attempt note","definition":"A note on one attempt to reach the person: when, how, what happened."},
+    ],
+  },
+} as const;
+export type CodeSystemId = keyof typeof CODE_SYSTEM;
+/** The codes of one of the app's CodeSystems, as a union type. */
+export type CodeOf<K extends CodeSystemId> = (typeof CODE_SYSTEM)[K]["concepts"][number]["code"];
+export interface Concept {
+  readonly code: string;
+  readonly display: string;
+  readonly definition?: string;
+}
+
+/**
+ * The FSH ValueSets that list their codes (roles, test answers, encounter
+ * classes, categories and Provenance codes the app writes), by id: the
+ * codings in order, and the codes as a set (whatever their system).
+ */
+export const VALUE_SET = {
+  "acute-care-encounter-class": {
+    url: "https://peer-recovery.example.org/fhir/ValueSet/acute-care-encounter-class",
+    concepts: [
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"EMER","display":"Emergency department visit"},
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP","display":"Hospital stay"},
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"ACUTE","display":"Hospital stay"},
+    ],
+    codes: set("EMER IMP ACUTE"),
+  },
+  "drug-test-detected": {
+    url: "https://peer-recovery.example.org/fhir/ValueSet/drug-test-detected",
+    concepts: [
+      {"system":"http://snomed.info/sct","code":"260373001","display":"Detected"},
+      {"system":"http://snomed.info/sct","code":"10828004","display":"Positive"},
+      {"system":"http://loinc.org","code":"LA11882-0","display":"Detected"},
+      {"system":"http://loinc.org","code":"LA6576-8","display":"Positive"},
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"POS","display":"Positive"},
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"DET","display":"Detected"},
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"A","display":"Abnormal"},
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"AA","display":"Critical abnormal"},
+    ],
+    codes: set("260373001 10828004 LA11882-0 LA6576-8 POS DET A AA"),
+  },
+  "drug-test-indeterminate": {
+    url: "https://peer-recovery.example.org/fhir/ValueSet/drug-test-indeterminate",
+    concepts: [
+      {"system":"http://snomed.info/sct","code":"82334004","display":"Indeterminate"},
+      {"system":"http://snomed.info/sct","code":"419984006","display":"Inconclusive"},
+      {"system":"http://loinc.org","code":"LA11884-6","display":"Indeterminate"},
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"IND","display":"Indeterminate"},
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"E","display":"Equivocal"},
+    ],
+    codes: set("82334004 419984006 LA11884-6 IND E"),
+  },
+  "drug-test-not-detected": {
+    url: "https://peer-recovery.example.org/fhir/ValueSet/drug-test-not-detected",
+    concepts: [
+      {"system":"http://snomed.info/sct","code":"260415000","display":"Not detected"},
+      {"system":"http://snomed.info/sct","code":"260385009","display":"Negative"},
+      {"system":"http://loinc.org","code":"LA11883-8","display":"Not detected"},
+      {"system":"http://loinc.org","code":"LA6577-6","display":"Negative"},
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"NEG","display":"Negative"},
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"ND","display":"Not detected"},
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"N","display":"Normal"},
+    ],
+    codes: set("260415000 260385009 LA11883-8 LA6577-6 NEG ND N"),
+  },
+  "peer-followup-task-status": {
+    url: "https://peer-recovery.example.org/fhir/ValueSet/peer-followup-task-status",
+    concepts: [
+      {"system":"http://hl7.org/fhir/task-status","code":"draft"},
+      {"system":"http://hl7.org/fhir/task-status","code":"requested"},
+      {"system":"http://hl7.org/fhir/task-status","code":"accepted"},
+      {"system":"http://hl7.org/fhir/task-status","code":"rejected"},
+      {"system":"http://hl7.org/fhir/task-status","code":"in-progress"},
+      {"system":"http://hl7.org/fhir/task-status","code":"on-hold"},
+      {"system":"http://hl7.org/fhir/task-status","code":"failed"},
+      {"system":"http://hl7.org/fhir/task-status","code":"completed"},
+      {"system":"http://hl7.org/fhir/task-status","code":"cancelled"},
+      {"system":"http://hl7.org/fhir/task-status","code":"entered-in-error"},
+    ],
+    codes: set("draft requested accepted rejected in-progress on-hold failed completed cancelled entered-in-error"),
+  },
+  "peer-services-hcpcs": {
+    url: "https://peer-recovery.example.org/fhir/ValueSet/peer-services-hcpcs",
+    concepts: [
+      {"system":"http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets","code":"H0038","display":"Self-help/peer services, per 15 minutes"},
+    ],
+    codes: set("H0038"),
+  },
+  "peer-specialist-role": {
+    url: "https://peer-recovery.example.org/fhir/ValueSet/peer-specialist-role",
+    concepts: [
+      {"system":"http://nucc.org/provider-taxonomy","code":"175T00000X","display":"Peer Specialist"},
+    ],
+    codes: set("175T00000X"),
+  },
+  "peer-support-careplan-category": {
+    url: "https://peer-recovery.example.org/fhir/ValueSet/peer-support-careplan-category",
+    concepts: [
+      {"system":"http://hl7.org/fhir/us/core/CodeSystem/careplan-category","code":"assess-plan","display":"Assessment and Plan of Treatment"},
+      {"system":"https://peer-recovery.example.org/fhir/CodeSystem/careplan-category","code":"peer-recovery-support","display":"Peer recovery support"},
+    ],
+    codes: set("assess-plan peer-recovery-support"),
+  },
+  "provenance-activity": {
+    url: "https://peer-recovery.example.org/fhir/ValueSet/provenance-activity",
+    concepts: [
+      {"system":"http://terminology.hl7.org/CodeSystem/v3-DataOperation","code":"CREATE"},
+    ],
+    codes: set("CREATE"),
+  },
+  "provenance-agent-type": {
+    url: "https://peer-recovery.example.org/fhir/ValueSet/provenance-agent-type",
+    concepts: [
+      {"system":"http://terminology.hl7.org/CodeSystem/provenance-participant-type","code":"author","display":"Author"},
+      {"system":"http://terminology.hl7.org/CodeSystem/provenance-participant-type","code":"assembler","display":"Assembler"},
+    ],
+    codes: set("author assembler"),
+  },
+} as const;
+export type ValueSetId = keyof typeof VALUE_SET;
 
 /** RxNorm code sets, keyed by group (CDC set short name or hand-authored ValueSet id). */
 export type RxnormGroup = "benzodiazepines" | "buprenorphine" | "buprenorphine-pain" | "key-ingredients" | "methadone-otp" | "moud-buprenorphine-er-monthly" | "moud-buprenorphine-er-weekly" | "moud-buprenorphine-implant" | "moud-buprenorphine-sublingual" | "naloxone" | "naloxone-rescue" | "naltrexone-oral" | "naltrexone-xr" | "opioid-analgesics";
@@ -61,6 +296,45 @@ export const OUD_SNOMED: ReadonlySet<string> = set("5602001 75544000");
 export const OPIOID_INGREDIENTS: ReadonlyMap<string, string> = new Map([["1819","buprenorphine"],["1841","butorphanol"],["2670","codeine"],["3423","hydromorphone"],["4337","fentanyl"],["5489","hydrocodone"],["6378","levorphanol"],["6754","meperidine"],["6813","methadone"],["7052","morphine"],["7238","nalbuphine"],["7676","opium"],["7804","oxycodone"],["7814","oxymorphone"],["8001","pentazocine"],["8785","propoxyphene"],["10689","tramadol"],["23088","dihydrocodeine"],["237005","levomethadyl"],["787390","tapentadol"]]);
 /** Benzodiazepine ingredient names, from single-ingredient members of the CDC benzodiazepine set. */
 export const BENZODIAZEPINE_NAMES: readonly string[] = ["alprazolam","bromazepam","chlordiazepoxide","clobazam","clonazepam","clorazepate","diazepam","estazolam","flunitrazepam","flurazepam","halazepam","lorazepam","lormetazepam","midazolam","nitrazepam","oxazepam","prazepam","quazepam","remimazolam","temazepam","triazolam"];
+
+/** The MME conversion factor set the app uses (a code of CodeSystem mme-factor-set). */
+export const MME_FACTOR_SET = "cdc-2022";
+export type MmeBasis = "mg/day" | "mcg/h" | "mcg/day";
+export interface MmeFactor {
+  /** RxNorm ingredient (IN) code, from the CDC drug table. */
+  rxcui: string;
+  ingredient: string;
+  factor: number;
+  /** What the factor multiplies: mg/day, µg/h (patch), or µg/day (transmucosal fentanyl). */
+  basis: MmeBasis;
+  source: "CDC 2022" | "CDC research file 2018";
+  /** A factor the 2022 guideline omits, from the CDC research file. */
+  research: boolean;
+  /** Dose forms the row applies to (lower-case regex source); none = any form no more specific row covers. */
+  forms?: string;
+  note?: string;
+}
+/** MME conversion factors (fhir-profiles/sources/mme-conversion-factors.json), by RxNorm ingredient code, in source order. */
+export const MME_FACTORS: ReadonlyMap<string, readonly MmeFactor[]> = new Map<string, readonly MmeFactor[]>([
+  ["2670", [{"rxcui":"2670","ingredient":"codeine","factor":0.15,"basis":"mg/day","source":"CDC 2022","research":false}]],
+  ["4337", [{"rxcui":"4337","ingredient":"fentanyl","factor":2.4,"basis":"mcg/h","source":"CDC 2022","research":false,"forms":"transdermal|patch","note":"patches worn at once × µg/h × 2.4, whatever the change interval"}, {"rxcui":"4337","ingredient":"fentanyl","factor":0.16,"basis":"mcg/day","source":"CDC research file 2018","research":true,"forms":"nasal","note":"nasal spray"}, {"rxcui":"4337","ingredient":"fentanyl","factor":0.18,"basis":"mcg/day","source":"CDC research file 2018","research":true,"forms":"film|mucosal spray|oral spray|sublingual spray","note":"buccal/soluble film or oral (sublingual) spray"}, {"rxcui":"4337","ingredient":"fentanyl","factor":0.13,"basis":"mcg/day","source":"CDC research file 2018","research":true,"forms":"buccal|sublingual|lozenge|troche","note":"buccal or sublingual tablet, lozenge"}]],
+  ["5489", [{"rxcui":"5489","ingredient":"hydrocodone","factor":1,"basis":"mg/day","source":"CDC 2022","research":false}]],
+  ["3423", [{"rxcui":"3423","ingredient":"hydromorphone","factor":5,"basis":"mg/day","source":"CDC 2022","research":false,"note":"was 4 in CDC 2016"}]],
+  ["6813", [{"rxcui":"6813","ingredient":"methadone","factor":4.7,"basis":"mg/day","source":"CDC 2022","research":false,"note":"analgesic methadone only (MOUD methadone is not counted); CDC 2016 used dose tiers 4/8/10/12"}]],
+  ["7052", [{"rxcui":"7052","ingredient":"morphine","factor":1,"basis":"mg/day","source":"CDC 2022","research":false}]],
+  ["7804", [{"rxcui":"7804","ingredient":"oxycodone","factor":1.5,"basis":"mg/day","source":"CDC 2022","research":false}]],
+  ["7814", [{"rxcui":"7814","ingredient":"oxymorphone","factor":3,"basis":"mg/day","source":"CDC 2022","research":false}]],
+  ["787390", [{"rxcui":"787390","ingredient":"tapentadol","factor":0.4,"basis":"mg/day","source":"CDC 2022","research":false}]],
+  ["10689", [{"rxcui":"10689","ingredient":"tramadol","factor":0.2,"basis":"mg/day","source":"CDC 2022","research":false}]],
+  ["1841", [{"rxcui":"1841","ingredient":"butorphanol","factor":7,"basis":"mg/day","source":"CDC research file 2018","research":true}]],
+  ["23088", [{"rxcui":"23088","ingredient":"dihydrocodeine","factor":0.25,"basis":"mg/day","source":"CDC research file 2018","research":true}]],
+  ["6378", [{"rxcui":"6378","ingredient":"levorphanol","factor":11,"basis":"mg/day","source":"CDC research file 2018","research":true}]],
+  ["6754", [{"rxcui":"6754","ingredient":"meperidine","factor":0.1,"basis":"mg/day","source":"CDC research file 2018","research":true}]],
+  ["8001", [{"rxcui":"8001","ingredient":"pentazocine","factor":0.37,"basis":"mg/day","source":"CDC research file 2018","research":true}]],
+  ["7676", [{"rxcui":"7676","ingredient":"opium","factor":1,"basis":"mg/day","source":"CDC research file 2018","research":true}]],
+]);
+/** Ingredients deliberately without a factor (RxNorm ingredient code → why MME is not computed). */
+export const MME_EXCLUDED: ReadonlyMap<string, string> = new Map([["1819","buprenorphine is excluded from MME (CDC 2022 gives no factor)"]]);
 
 /** Urine drug test analyte groups, named after the CDC *-urine-drug-screening-tests value sets. */
 export type UdsAnalyteGroup = "amphetamine" | "barbiturate" | "benzodiazepine" | "buprenorphine" | "cannabinoid" | "cocaine" | "fentanyl-type" | "general-opiate" | "heroin" | "methadone" | "opiate-specific" | "oxycodone" | "phencyclidine" | "synthetic-opioid" | "xylazine";

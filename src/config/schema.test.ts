@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { findIssuer, parseConfig } from './schema';
 
 const valid = {
@@ -96,5 +97,93 @@ describe('findIssuer', () => {
       expect(findIssuer(config, iss), iss).toBeUndefined();
     }
     expect(findIssuer(config, null)).toBeUndefined();
+  });
+});
+
+describe('issuer patterns in the configuration', () => {
+  const PATTERN = 'https://launch.example.org/v/r4/sim/{options}/fhir';
+  const withPattern = {
+    issuers: [
+      { iss: 'https://launch.example.org/v/r4/fhir', clientId: 'ehr', label: 'Launcher' },
+      { issPattern: PATTERN, clientId: 'standalone', label: 'Launcher, standalone' },
+    ],
+    defaultStandaloneIss: 'https://launch.example.org/v/r4/sim/WzIsIiIsIiJd/fhir',
+  };
+
+  it('accepts an entry with issPattern, and a default standalone issuer it matches', () => {
+    expect(parseConfig(withPattern).ok).toBe(true);
+  });
+
+  it('finds the entry for a launch’s iss and gives the launch’s own address as the issuer', () => {
+    const result = parseConfig(withPattern);
+    if (!result.ok) throw new Error('fixture invalid');
+    const iss = 'https://launch.example.org/v/r4/sim/WzIsInBhdGllbnQtMSJd/fhir/';
+    expect(findIssuer(result.config, iss)).toEqual({
+      iss: 'https://launch.example.org/v/r4/sim/WzIsInBhdGllbnQtMSJd/fhir',
+      clientId: 'standalone',
+      label: 'Launcher, standalone',
+      scopeSyntax: 'auto',
+    });
+    expect(findIssuer(result.config, 'https://launch.example.org/v/r4/fhir')?.clientId).toBe('ehr');
+    expect(
+      findIssuer(result.config, 'https://launch.example.org/v/r4/sim/a%2Fb/fhir'),
+    ).toBeUndefined();
+    expect(
+      findIssuer(result.config, 'https://launch.example.org.evil.example/v/r4/sim/x/fhir'),
+    ).toBeUndefined();
+  });
+
+  it('refuses an entry with both iss and issPattern, or neither; a bad or plain-http pattern', () => {
+    const entry = { clientId: 'a', label: 'x' };
+    for (const issuer of [
+      { ...entry, iss: 'https://a.example/fhir', issPattern: PATTERN },
+      entry,
+      { ...entry, issPattern: 'https://{host}/fhir' },
+      { ...entry, issPattern: 'http://launch.example.org/v/r4/sim/{options}/fhir' },
+    ]) {
+      const result = parseConfig({ issuers: [issuer] });
+      expect(result.ok, JSON.stringify(issuer)).toBe(false);
+      if (!result.ok) expect(result.problems.join(' ')).toMatch(/issuers\.0/);
+    }
+    expect(
+      parseConfig({
+        issuers: [{ ...entry, issPattern: 'http://localhost:4010/v/r4/sim/{options}/fhir' }],
+      }).ok,
+    ).toBe(true);
+  });
+
+  it('refuses a default standalone issuer that no entry matches', () => {
+    expect(
+      parseConfig({
+        ...withPattern,
+        defaultStandaloneIss: 'https://launch.example.org/v/r4/sim/a/b/fhir',
+      }).ok,
+    ).toBe(false);
+  });
+});
+
+describe('the shipped configuration (public/smart-config.json)', () => {
+  const shipped: unknown = JSON.parse(
+    readFileSync(new URL('../../public/smart-config.json', import.meta.url), 'utf8'),
+  );
+  const result = parseConfig(shipped);
+
+  it('is valid', () => {
+    expect(result).toMatchObject({ ok: true });
+  });
+
+  it('allows the public SMART sandbox: its EHR launch address and, by pattern, its standalone addresses', () => {
+    if (!result.ok) throw new Error('invalid');
+    const launcher = 'https://launch.smarthealthit.org/v/r4';
+    expect(findIssuer(result.config, `${launcher}/fhir`)).toBeDefined();
+    expect(findIssuer(result.config, `${launcher}/sim/WzIsIiIsIiIsIkFVVE8iXQ/fhir`)?.iss).toBe(
+      `${launcher}/sim/WzIsIiIsIiIsIkFVVE8iXQ/fhir`,
+    );
+    expect(findIssuer(result.config, `${launcher}/sim/a/b/fhir`)).toBeUndefined();
+    expect(
+      findIssuer(result.config, 'https://launch.smarthealthit.org.evil.example/v/r4/fhir'),
+    ).toBeUndefined();
+    // and the local sandbox's launcher-style addresses
+    expect(findIssuer(result.config, 'http://localhost:4010/v/r4/sim/WzJd/fhir')).toBeDefined();
   });
 });

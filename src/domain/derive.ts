@@ -4,32 +4,45 @@
  * step yields an empty result plus a `failures` entry, so one bad module (or
  * one hostile resource) cannot blank the whole summary.
  */
+import {
+  fromDay,
+  objects,
+  PARAMETERS,
+  type DayNumber,
+  type PatientRecord,
+  type Unreadable,
+} from './core';
 import { computeCoverage, coveringOn, type CoverageSummary, type SupplyOf } from './coverage';
-import { fromDay, type DayNumber } from './dates';
-import { daysSupply } from './dosage';
 import { summariseDrugTests, type DrugTestSummary } from './drugTests';
 import {
   assessEngagement,
+  engagementStatusCoding,
   medicationDimension,
   peerDimension,
   testsDimension,
   visitsDimension,
+  type Dimension,
   type DimensionStatus,
+  type EngagementSummary,
 } from './engagement';
-import type { Unreadable } from './evidence';
 import { proposeFollowUps } from './followUps';
-import { classifyOrders, oudDiagnoses } from './medications';
-import { mmeSeriesReport } from './mme';
-import { PARAMETERS } from './parameters';
-import { assessSafety, type SafetySummary } from './safety';
-import { engagementStatusCoding } from './statusCodes';
-import type { MmeSummary, PatientSummary } from './summary-types';
-import { assessTaper, TAPERING_STATES, type TaperSummary } from './taper';
-import type { ClassificationResult, PatientRecord } from './types';
-import { summariseVisits, type VisitSummary } from './visits';
-
-const list = <T>(v: unknown): T[] =>
-  Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object') as T[]) : [];
+import {
+  classifyOrders,
+  daysSupply,
+  mmeSeriesReport,
+  oudDiagnoses,
+  type ClassificationResult,
+  type ClassifiedOrder,
+} from './medications';
+import type { DerivationModule, MmeSummary, PatientSummary } from './summary';
+import {
+  assessSafety,
+  assessTaper,
+  TAPERING_STATES,
+  type SafetySummary,
+  type TaperSummary,
+} from './taper';
+import { summariseVisits, type VisitContext, type VisitSummary } from './visits';
 
 /** A record with every list present (partial input is normal: a search may have failed). */
 function normalise(record: unknown): PatientRecord {
@@ -41,15 +54,15 @@ function normalise(record: unknown): PatientRecord {
       r.patient && typeof r.patient === 'object'
         ? (r.patient as PatientRecord['patient'])
         : undefined,
-    medicationRequests: list(r.medicationRequests),
-    medications: list(r.medications),
-    medicationDispenses: list(r.medicationDispenses),
-    medicationAdministrations: list(r.medicationAdministrations),
-    conditions: list(r.conditions),
-    encounters: list(r.encounters),
-    observations: list(r.observations),
-    tasks: list(r.tasks),
-    carePlans: list(r.carePlans),
+    medicationRequests: objects(r.medicationRequests),
+    medications: objects(r.medications),
+    medicationDispenses: objects(r.medicationDispenses),
+    medicationAdministrations: objects(r.medicationAdministrations),
+    conditions: objects(r.conditions),
+    encounters: objects(r.encounters),
+    observations: objects(r.observations),
+    tasks: objects(r.tasks),
+    carePlans: objects(r.carePlans),
     loadStatus:
       r.loadStatus && typeof r.loadStatus === 'object'
         ? (r.loadStatus as PatientRecord['loadStatus'])
@@ -96,10 +109,103 @@ function emptyCoverage(asOf: DayNumber): CoverageSummary {
   };
 }
 
+/** Who prescribed buprenorphine (MOUD or for pain) covering a day: the drug-test consistency check. */
+function buprenorphinePrescribedOn(
+  coverage: CoverageSummary,
+  orders: readonly ClassifiedOrder[],
+): (day: DayNumber) => string[] {
+  const bupTimeline = coverage.timeline.filter(
+    (i) => i.medication.startsWith('buprenorphine') || i.medication === 'moud-buprenorphine',
+  );
+  const bupPain = orders.filter((o) => o.category === 'buprenorphine-pain' && o.counted);
+  return (day) => [
+    ...coveringOn(bupTimeline, day, () => true).flatMap((i) => i.sources),
+    ...bupPain
+      .filter(
+        (o) =>
+          o.start !== undefined && o.start <= day && (safeSupply(o)?.days ?? 0) + o.start > day,
+      )
+      .map((o) => o.reference),
+  ];
+}
+
+/** What the visit rules need to know: a recent (re)start, methadone, long-term opioids, a taper. */
+function visitContext(coverage: CoverageSummary, taper: TaperSummary): VisitContext {
+  const inMoud = coverage.status === 'covered' || coverage.status === 'short-gap';
+  const seg = coverage.currentSegment;
+  return {
+    startDay: inMoud && seg ? seg.start : undefined,
+    methadoneStart:
+      inMoud &&
+      coverage.timeline.some(
+        (i) => i.medication.startsWith('methadone') && seg !== undefined && i.start === seg.start,
+      ),
+    inMoud,
+    longTermOpioid: taper.longTermNow,
+    tapering: TAPERING_STATES.has(taper.state),
+  };
+}
+
+function mmeSummary(
+  report: ReturnType<typeof mmeSeriesReport> | undefined,
+  from: DayNumber,
+  asOf: DayNumber,
+): MmeSummary {
+  return {
+    fromDay: from,
+    toDay: asOf,
+    days: report?.days ?? [],
+    factorSet: report ? String(report.factorSet) : undefined,
+  };
+}
+
+function noVisits(asOf: DayNumber): VisitSummary {
+  return {
+    asOf,
+    attended: [],
+    missed: [],
+    upcoming: [],
+    recentMissed: [],
+    recentAcuteCare: [],
+    acuteCareFlag: false,
+    unreadable: [],
+  };
+}
+
+function unassessedTaper(asOf: DayNumber): TaperSummary {
+  return {
+    asOf,
+    state: 'unknown',
+    text: 'Taper could not be assessed.',
+    longTermNow: false,
+    longTermInLookback: false,
+    currentMme: null,
+    baselineOrders: [],
+    currentOrders: [],
+    flags: [],
+    evidence: [],
+  };
+}
+
+function unassessedEngagement(dimensions: EngagementSummary['dimensions']): EngagementSummary {
+  return {
+    overall: 'Insufficient data',
+    code: engagementStatusCoding('Insufficient data'),
+    rule: {
+      id: 'error',
+      overall: 'Insufficient data',
+      because: 'Engagement could not be assessed.',
+    },
+    dimensions,
+    reasons: [],
+    evidence: [],
+  };
+}
+
 export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientSummary {
   const asOf = Number.isFinite(asOfInput) ? Math.trunc(asOfInput) : 0;
   const failures: PatientSummary['failures'] = [];
-  const guard = <T>(module: string, fn: () => T, fallback: () => T): T => {
+  const guard = <T>(module: DerivationModule, fn: () => T, fallback: () => T): T => {
     try {
       return fn();
     } catch (e) {
@@ -132,29 +238,11 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
     () => mmeSeriesReport(orders, from, asOf, { windowOnly: true }),
     () => undefined,
   );
-  const mme: MmeSummary = {
-    fromDay: from,
-    toDay: asOf,
-    days: mmeReport?.days ?? [],
-    factorSet: mmeReport ? String(mmeReport.factorSet) : undefined,
-  };
+  const mme = mmeSummary(mmeReport, from, asOf);
 
-  const bupTimeline = coverage.timeline.filter(
-    (i) => i.medication.startsWith('buprenorphine') || i.medication === 'moud-buprenorphine',
-  );
-  const bupPain = orders.filter((o) => o.category === 'buprenorphine-pain' && o.counted);
   const drugTests: DrugTestSummary = guard(
     'drugTests',
-    () =>
-      summariseDrugTests(rec.observations, asOf, (day) => [
-        ...coveringOn(bupTimeline, day, () => true).flatMap((i) => i.sources),
-        ...bupPain
-          .filter(
-            (o) =>
-              o.start !== undefined && o.start <= day && (safeSupply(o)?.days ?? 0) + o.start > day,
-          )
-          .map((o) => o.reference),
-      ]),
+    () => summariseDrugTests(rec.observations, asOf, buprenorphinePrescribedOn(coverage, orders)),
     () => ({ asOf, results: [], latestByAnalyte: {}, signals: [], unreadable: [] }),
   );
 
@@ -162,47 +250,13 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
   const taperCore: TaperSummary = guard(
     'taper',
     () => assessTaper({ series: mme.days, orders, supplyOf: safeSupply, asOf, drugTests }),
-    () => ({
-      asOf,
-      state: 'unknown',
-      text: 'Taper could not be assessed.',
-      longTermNow: false,
-      longTermInLookback: false,
-      currentMme: null,
-      baselineOrders: [],
-      currentOrders: [],
-      flags: [],
-      evidence: [],
-    }),
+    () => unassessedTaper(asOf),
   );
 
-  const inMoud = coverage.status === 'covered' || coverage.status === 'short-gap';
-  const seg = coverage.currentSegment;
   const visits: VisitSummary = guard(
     'visits',
-    () =>
-      summariseVisits(rec.encounters, asOf, {
-        startDay: inMoud && seg ? seg.start : undefined,
-        methadoneStart:
-          inMoud &&
-          coverage.timeline.some(
-            (i) =>
-              i.medication.startsWith('methadone') && seg !== undefined && i.start === seg.start,
-          ),
-        inMoud,
-        longTermOpioid: taperCore.longTermNow,
-        tapering: TAPERING_STATES.has(taperCore.state),
-      }),
-    () => ({
-      asOf,
-      attended: [],
-      missed: [],
-      upcoming: [],
-      recentMissed: [],
-      recentAcuteCare: [],
-      acuteCareFlag: false,
-      unreadable: [],
-    }),
+    () => summariseVisits(rec.encounters, asOf, visitContext(coverage, taperCore)),
+    () => noVisits(asOf),
   );
 
   // Re-assess with visits so "ED visit during a taper" can count as an OUD sign.
@@ -230,42 +284,23 @@ export function deriveAll(record: PatientRecord, asOfInput: DayNumber): PatientS
   );
 
   const moudUnreadable = coverage.unreadable.length;
-  const dim = (
-    name: string,
-    fn: () => DimensionStatus,
-    dimension: DimensionStatus['dimension'],
-  ): DimensionStatus =>
-    guard(`engagement.${name}`, fn, () => ({
+  const dim = (dimension: Dimension, fn: () => DimensionStatus): DimensionStatus =>
+    guard(`engagement.${dimension}`, fn, () => ({
       dimension,
       level: 'no-data',
       reasons: ['Could not be assessed.'],
       evidence: [],
     }));
   const dimensions = {
-    medication: dim(
-      'medication',
-      () => medicationDimension(coverage, asOf, moudUnreadable),
-      'medication',
-    ),
-    visits: dim('visits', () => visitsDimension(visits), 'visits'),
-    tests: dim('tests', () => testsDimension(drugTests), 'tests'),
-    peer: dim('peer', () => peerDimension(rec.tasks, rec.carePlans, asOf), 'peer'),
+    medication: dim('medication', () => medicationDimension(coverage, asOf, moudUnreadable)),
+    visits: dim('visits', () => visitsDimension(visits)),
+    tests: dim('tests', () => testsDimension(drugTests)),
+    peer: dim('peer', () => peerDimension(rec.tasks, rec.carePlans, asOf)),
   };
   const engagement = guard(
     'engagement',
     () => assessEngagement(dimensions),
-    () => ({
-      overall: 'Insufficient data' as const,
-      code: engagementStatusCoding('Insufficient data'),
-      rule: {
-        id: 'error',
-        overall: 'Insufficient data' as const,
-        because: 'Engagement could not be assessed.',
-      },
-      dimensions,
-      reasons: [],
-      evidence: [],
-    }),
+    () => unassessedEngagement(dimensions),
   );
 
   const followUps = guard(

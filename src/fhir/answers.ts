@@ -77,8 +77,8 @@ export function isRedirect(e: unknown): string | undefined {
   return r?.response?.headers?.get('Location') ?? undefined;
 }
 
-/** Retry-After of a 429 or 503, in ms. */
-export function retryAfterOf(e: unknown, now: number = Date.now()): number | undefined {
+/** Retry-After of a 429 or 503, in ms; `now` (from the app's clock) reads the HTTP-date form. */
+export function retryAfterOf(e: unknown, now: number | undefined): number | undefined {
   const r = asResponseError(e);
   const status = Number(r?.status);
   if (status !== 429 && status !== 503) return undefined;

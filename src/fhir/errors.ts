@@ -2,7 +2,7 @@ import { describeFault, type FaultReason } from './faults';
 
 /** One error type for every FHIR failure, with a kind the UI can act on. */
 export type FhirErrorKind =
-  | 'auth' // 401 after refresh: the session has ended
+  | 'auth' // 401, or the EHR refused to renew the token: the session has ended
   | 'forbidden' // 403: scope or policy
   | 'not-found'
   | 'conflict' // 409 / 412: someone else changed it
@@ -16,6 +16,8 @@ export class FhirError extends Error {
   readonly fault?: FaultReason;
   /** The server's Retry-After (429/503), in ms. */
   readonly retryAfterMs?: number;
+  /** For 'auth': the OAuth error code (RFC 6749 list only) the token endpoint answered. */
+  readonly oauthError?: string;
 
   constructor(
     readonly kind: FhirErrorKind,
@@ -23,12 +25,13 @@ export class FhirError extends Error {
     readonly status?: number,
     /** The OperationOutcome's diagnostics, when the server sent one. */
     readonly outcome?: string,
-    detail: { fault?: FaultReason; retryAfterMs?: number } = {},
+    detail: { fault?: FaultReason; retryAfterMs?: number; oauthError?: string } = {},
   ) {
     super(message);
     this.name = 'FhirError';
     if (detail.fault) this.fault = detail.fault;
     if (detail.retryAfterMs !== undefined) this.retryAfterMs = detail.retryAfterMs;
+    if (detail.oauthError) this.oauthError = detail.oauthError;
   }
 
   /** Idempotent reads may be retried on these (a timed-out request is not: it would only wait again). */
@@ -48,13 +51,16 @@ export function kindForStatus(status: number): FhirErrorKind {
   return 'invalid-data';
 }
 
+/** Where the person opened the app from: where they must go to open it again. */
+export type OpenedFrom = 'chart' | 'worklist';
+
 /** What a person should be told, in plain words, for each kind. */
-export function describeFhirError(error: FhirError): string {
+export function describeFhirError(error: FhirError, from: OpenedFrom = 'chart'): string {
   const specific = describeFault(error);
   if (specific) return specific;
   switch (error.kind) {
     case 'auth':
-      return 'Your session with the EHR has ended. Relaunch the app from the chart.';
+      return `Your session with the EHR has ended — open the app again from ${from === 'chart' ? 'the chart' : 'the EHR'}.${error.oauthError ? ` (The EHR answered ${error.oauthError}.)` : ''}`;
     case 'forbidden':
       return 'The EHR did not allow this request with the permissions granted to the app.';
     case 'not-found':

@@ -80,14 +80,18 @@ export function quote(text: string): string {
 
 /**
  * Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP-date. Returns ms
- * from `now`, or undefined when absent or unreadable.
+ * from `now`, or undefined when absent or unreadable (an HTTP-date with no
+ * clock to count from is unreadable).
  */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now: number | undefined,
+): number | undefined {
   if (!value) return undefined;
   const v = value.trim();
   if (/^\d+$/.test(v)) return Number(v) * 1000;
   const at = Date.parse(v);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+  return Number.isFinite(at) && now !== undefined ? Math.max(0, at - now) : undefined;
 }
 
 /**

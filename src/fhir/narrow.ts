@@ -11,7 +11,7 @@ import type {
   MedicationRequest,
   Observation,
 } from 'fhir/r4';
-import type { LoadStatus } from '../domain/types';
+import type { LoadStatus } from '../domain/core';
 import { FhirError } from './errors';
 import { searchAll, type SearchOptions, type SearchResult } from './search';
 import type { SchemaType } from './schemas';

@@ -45,6 +45,8 @@ const order = (id: string, medicationReference?: string): FhirResource => ({
     : { medicationCodeableConcept: { text: 'x' } }),
 });
 
+const NOW = new Date('2026-11-22T12:00:00Z');
+
 describe('loadPatientRecord', () => {
   it('reads every part in one round and asks for the statuses and category the engine needs', async () => {
     const { send, calls } = fakeServer({
@@ -52,7 +54,7 @@ describe('loadPatientRecord', () => {
       MedicationRequest: () =>
         bundle([order('mr1', 'Medication/m1')], [{ resourceType: 'Medication', id: 'm1' }]),
     });
-    const loaded = await loadPatientRecord(send, 'p1', new Date('2026-11-22T12:00:00Z'));
+    const loaded = await loadPatientRecord(send, 'p1', NOW);
     expect(loaded.rounds).toBe(1);
     // 7 searches; the Patient is the banner's own read (the summary no longer waits for it)
     expect(loaded.requests).toBe(7);
@@ -93,7 +95,7 @@ describe('loadPatientRecord', () => {
         };
       },
     });
-    const loaded = await loadPatientRecord(send, 'p1');
+    const loaded = await loadPatientRecord(send, 'p1', NOW);
     expect(loaded.record.loadStatus?.observations).toEqual({
       state: 'truncated',
       reason: 'Only 50 loaded of 120: the app stops after a set number of pages.',
@@ -128,7 +130,7 @@ describe('loadPatientRecord', () => {
               },
             ]),
     });
-    const loaded = await loadPatientRecord(send, 'p1');
+    const loaded = await loadPatientRecord(send, 'p1', NOW);
     expect(loaded.failures).toEqual([]);
     expect(loaded.record.encounters.map((e) => e.id)).toEqual(['old', 'new']);
     expect(calls.filter((c) => c.startsWith('Encounter?'))).toHaveLength(2);
@@ -144,7 +146,7 @@ describe('loadPatientRecord', () => {
           ],
         }) as FhirResource,
     });
-    const loaded = await loadPatientRecord(send, 'p1');
+    const loaded = await loadPatientRecord(send, 'p1', NOW);
     expect(loaded.failures.map((f) => [f.part, f.error.fault])).toEqual([
       ['conditions', 'outcome'],
     ]);
@@ -163,7 +165,7 @@ describe('loadPatientRecord', () => {
           { resourceType: 'Encounter', id: 'e1', status: 'finished', class: { code: 'AMB' } },
         ]),
     });
-    const loaded = await loadPatientRecord(send, 'p1');
+    const loaded = await loadPatientRecord(send, 'p1', NOW);
     expect(loaded.failures.map((f) => [f.part, f.error.kind])).toEqual([
       ['observations', 'forbidden'],
     ]);
@@ -183,7 +185,7 @@ describe('loadPatientRecord', () => {
           } as unknown as FhirResource,
         ]),
     });
-    const loaded = await loadPatientRecord(send, 'p1');
+    const loaded = await loadPatientRecord(send, 'p1', NOW);
     expect(loaded.record.encounters.map((e) => e.id)).toEqual(['ok']);
     expect(loaded.unreadable).toEqual([
       { reference: 'Encounter/bad', reason: expect.stringContaining('status') },
@@ -198,7 +200,7 @@ describe('loadPatientRecord', () => {
       Medication: (url) =>
         ({ resourceType: 'Medication', id: url.pathname.split('/').at(-1) }) as FhirResource,
     });
-    const loaded = await loadPatientRecord(send, 'p1');
+    const loaded = await loadPatientRecord(send, 'p1', NOW);
     expect(loaded.rounds).toBe(2);
     // read by id (the chart scopes grant Medication read, not search), in parallel
     expect(calls.filter((c) => c.startsWith('Medication/'))).toEqual([

@@ -6,16 +6,17 @@ import type {
   MedicationRequest,
   Observation,
 } from 'fhir/r4';
-import type { Unreadable } from '../domain/evidence';
+import type { Unreadable } from '../domain/core';
 import {
   emptyPatientRecord,
   type LoadStatus,
   type PatientRecord,
   type RecordPart,
-} from '../domain/types';
+} from '../domain/core';
 import { FhirError } from './errors';
 import { loadStatusOf, NEWEST_FIRST, searchNewestFirst } from './narrow';
 import { readResource } from './read';
+import { patientParam } from './references';
 import { searchAll, type SearchResult } from './search';
 import type { Transport } from './transport';
 
@@ -56,14 +57,15 @@ export const PAGE_SIZE = 1000;
 export async function loadPatientRecord(
   send: Transport,
   patientId: string,
-  today: Date = new Date(),
+  today: Date,
   /** Called as each part arrives, with what is loaded so far and the parts still out. */
   onProgress?: (loaded: LoadedRecord, pending: RecordPart[]) => void,
 ): Promise<LoadedRecord> {
   const since = new Date(today);
   since.setFullYear(since.getFullYear() - HISTORY_YEARS);
   const sinceDate = since.toISOString().slice(0, 10);
-  const patient = { patient: patientId, _count: String(PAGE_SIZE) };
+  // Typed (`Patient/<id>`): some servers match nothing for a bare id.
+  const patient = { ...patientParam(patientId), _count: String(PAGE_SIZE) };
 
   const searches = {
     medicationRequests: searchNewestFirst<MedicationRequest>(

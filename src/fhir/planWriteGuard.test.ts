@@ -6,7 +6,7 @@ import {
   type BuildContext,
   type PeerPlanDraft,
 } from '../domain/peerPlan';
-import { FOLLOW_UP_REASON_SYSTEM } from '../domain/followUpCodes';
+import { FOLLOW_UP_REASON_SYSTEM } from '../domain/followUps';
 import {
   businessKeyMode,
   duplicateReasons,

@@ -15,7 +15,7 @@
  */
 import type { CarePlan, Practitioner, PractitionerRole, Reference, Task } from 'fhir/r4';
 import { isPeerTask } from '../domain/engagement';
-import { FOLLOW_UP_REASON_SYSTEM, followUpReasonCoding } from '../domain/followUpCodes';
+import { FOLLOW_UP_REASON_SYSTEM, followUpReasonCoding } from '../domain/followUps';
 import {
   findActivePeerPlan,
   IDENTIFIER_SYSTEM,
@@ -24,10 +24,11 @@ import {
   type PeerPlanDraft,
   type PlannedWrite,
 } from '../domain/peerPlan';
-import { codingsOf } from '../domain/safe';
+import { codingsOf } from '../domain/core';
 import { OPEN_TASK_STATUSES, normalizeReference } from '../domain/tasks';
 import type { ServerCapabilities } from './capabilities';
 import { etagOf, readResource } from './read';
+import { patientParam } from './references';
 import { searchAll } from './search';
 import type { Transport } from './transport';
 
@@ -57,8 +58,9 @@ const OPEN = [...OPEN_TASK_STATUSES].sort().join(',');
 
 export async function rereadPeerWork(send: Transport, patientId: string): Promise<PeerWorkNow> {
   const [plans, tasks] = await Promise.all([
-    searchAll<CarePlan>(send, 'CarePlan', { patient: patientId, status: 'active' }),
-    searchAll<Task>(send, 'Task', { patient: patientId, status: OPEN }),
+    // Typed (`Patient/<id>`): a server that matches nothing for a bare id would hide the other plan.
+    searchAll<CarePlan>(send, 'CarePlan', { ...patientParam(patientId), status: 'active' }),
+    searchAll<Task>(send, 'Task', { ...patientParam(patientId), status: OPEN }),
   ]);
   return {
     plans: plans.resources.filter(
@@ -153,7 +155,7 @@ export function hasWork(ctx: BuildContext): boolean {
  * with its reason, which it carries as a tag so a server can search it).
  */
 export function withBusinessKeys(write: PlannedWrite, patientId: string): PlannedWrite {
-  const patient = `patient=${encodeURIComponent(`Patient/${patientId}`)}`;
+  const patient = `patient=${encodeURIComponent(patientParam(patientId).patient)}`;
   return {
     ...write,
     entries: write.entries.map((e) => {

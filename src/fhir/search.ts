@@ -1,5 +1,5 @@
 import type { Bundle, BundleEntry, FhirResource } from 'fhir/r4';
-import type { Unreadable } from '../domain/evidence';
+import type { Unreadable } from '../domain/core';
 import { unexpectedBody } from './answers';
 import { FhirError } from './errors';
 import { MAX_RETRY_AFTER_MS } from './faults';

@@ -5,13 +5,14 @@
  */
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type Client from 'fhirclient/lib/Client';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TEST_FHIR_BASE, testClient } from '../../test/msw/fhirServer';
 import { describeFhirError, FhirError } from './errors';
 import { readResource } from './read';
 import { searchAll, type RetryPolicy } from './search';
 import type { Timer } from './timeout';
-import { fhirclientTransport } from './transport';
+import { fhirclientTransport, refreshFailure } from './transport';
 
 type Handler = (request: Request) => Response | Promise<Response>;
 let ehr: Handler = () => HttpResponse.json({}, { status: 404 });
@@ -208,6 +209,8 @@ describe('Retry-After', () => {
     };
     expect(retryAfterOf(e, now)).toBe(5000);
     expect(retryAfterOf({ ...e, status: 500 }, now)).toBe(undefined);
+    // No clock to count from: the date cannot be read as a wait (delay-seconds still can).
+    expect(retryAfterOf(e, undefined)).toBe(undefined);
   });
 });
 
@@ -270,5 +273,76 @@ describe('answers that are cut short, not FHIR, or an OperationOutcome with 200'
     await expect(readResource(send, 'Patient', 'p1', noWait())).rejects.toMatchObject({
       fault: 'outcome',
     });
+  });
+});
+
+/** What fhirclient throws for an HTTP error: an Error with status and its words appended. */
+function httpError(status: number, message: string): Error {
+  return Object.assign(new Error(message), { status });
+}
+
+describe('refreshFailure', () => {
+  it('a refused refresh ends the session, with the RFC 6749 code when there is one', () => {
+    for (const status of [400, 401, 403]) {
+      const e = refreshFailure(
+        httpError(status, `${status} Bad\nURL: https://ehr/token\ninvalid_grant: expired`),
+      );
+      expect(e.kind).toBe('auth');
+      expect(e.oauthError).toBe('invalid_grant');
+      expect(e.status).toBe(status);
+    }
+    expect(
+      refreshFailure(httpError(400, '400 Bad\nURL: x\nmade_up: x')).oauthError,
+    ).toBeUndefined();
+  });
+
+  it('fhirclient finding it cannot refresh also ends the session; an unreachable server is a network problem', () => {
+    expect(refreshFailure(new Error('Unable to refresh. No refresh_token found.')).kind).toBe(
+      'auth',
+    );
+    expect(refreshFailure(new TypeError('Failed to fetch')).kind).toBe('network');
+  });
+});
+
+describe('fhirclientTransport and the session', () => {
+  it('a refused refresh is reported as the session ending, and the request is never sent', async () => {
+    const request = vi.fn();
+    const client = {
+      state: { serverUrl: 'https://ehr.example.org/fhir' },
+      refreshIfNeeded: () =>
+        Promise.reject(httpError(403, '403 Forbidden\nURL: https://ehr/token\ninvalid_grant')),
+      request,
+    } as unknown as Client;
+    const send = fhirclientTransport(client);
+    const error = await send({ url: 'Task?patient=Patient/p1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FhirError);
+    expect((error as FhirError).kind).toBe('auth');
+    expect((error as FhirError).oauthError).toBe('invalid_grant');
+    expect(request).not.toHaveBeenCalled();
+  });
+
+  it('a refresh that hangs is stopped by the request deadline and said as a timeout, not as the session ending', async () => {
+    const request = vi.fn();
+    const client = {
+      state: { serverUrl: 'https://ehr.example.org/fhir' },
+      refreshIfNeeded: ({ signal }: { signal: AbortSignal }) =>
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason as Error)),
+        ),
+      request,
+    } as unknown as Client;
+    const fire: (() => void)[] = [];
+    const timer: Timer = (fn) => {
+      fire.push(fn);
+      return () => undefined;
+    };
+    const pending = fhirclientTransport(client, { timeoutMs: 20_000, timer })({
+      url: 'Task?patient=Patient/p1',
+    }).catch((e: unknown) => e);
+    fire.forEach((f) => f());
+    const error = (await pending) as FhirError;
+    expect(error).toBeInstanceOf(FhirError);
+    expect(error).toMatchObject({ kind: 'network', fault: 'timeout' });
+    expect(request).not.toHaveBeenCalled();
   });
 });

@@ -1,4 +1,5 @@
 import type Client from 'fhirclient/lib/Client';
+import { oauthErrorFromMessage } from '../smart/oauthErrors';
 import { FhirError, kindForStatus } from './errors';
 import { OFF_SERVER_MESSAGE, REQUEST_TIMEOUT_MS } from './faults';
 import { faultOfAnswer, faultOfThrown, isRedirect, retryAfterOf } from './answers';
@@ -30,6 +31,8 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Injected in tests, which fire timeouts themselves. */
   timer?: Timer;
+  /** The app's clock (features/session/clock.ts), to read a Retry-After given as a date. */
+  now?: () => Date;
 }
 
 /** Same-server redirects followed for a read (the browser hides where a redirect goes; see answers.ts). */
@@ -37,9 +40,12 @@ const MAX_REDIRECTS = 3;
 
 /**
  * The production transport: fhirclient's `request`, which adds the access
- * token and refreshes it before a request when `expires_in` says it has
- * expired (a 401 ends fhirclient's session: the person relaunches). The app
- * never reads or stores the token itself.
+ * token (a 401 ends fhirclient's session: the person relaunches). The app
+ * never reads or stores the token itself. The refresh fhirclient does when
+ * `expires_in` says the token has expired is asked for first, on its own, so
+ * that a refused refresh (400/401/403 from the token endpoint, e.g.
+ * `invalid_grant`) is reported as what it is — the session has ended — and
+ * never as a FHIR answer such as "not allowed with the permissions granted".
  */
 export function fhirclientTransport(client: Client, options: TransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -51,6 +57,12 @@ export function fhirclientTransport(client: Client, options: TransportOptions = 
     if (!target) throw offServer();
     const deadline = startDeadline(timeoutMs, options.timer ?? realTimer, signal);
     try {
+      try {
+        await client.refreshIfNeeded({ signal: deadline.signal });
+      } catch (e) {
+        // Stopped waiting (the deadline, or the caller) is not a refused refresh: the catch below names it.
+        throw deadline.signal.aborted ? e : refreshFailure(e);
+      }
       for (let hop = 0; ; hop++) {
         try {
           const result = await client.request(
@@ -92,13 +104,13 @@ export function fhirclientTransport(client: Client, options: TransportOptions = 
         } catch (e) {
           const location = isRedirect(e);
           if (location === undefined) throw e;
-          if (method !== 'GET' || hop >= MAX_REDIRECTS) throw await toFhirError(e);
+          if (method !== 'GET' || hop >= MAX_REDIRECTS) throw await toFhirError(e, options.now);
           target = resolveOnServer(location, serverUrl, target);
           if (!target) throw offServer();
         }
       }
     } catch (e) {
-      throw faultOfThrown(e, deadline.timedOut, timeoutMs) ?? (await toFhirError(e));
+      throw faultOfThrown(e, deadline.timedOut, timeoutMs) ?? (await toFhirError(e, options.now));
     } finally {
       deadline.done();
     }
@@ -111,7 +123,25 @@ function offServer(): FhirError {
   });
 }
 
-async function toFhirError(e: unknown): Promise<FhirError> {
+/** A failed refresh: the token endpoint refused (the session ended), or could not be reached. */
+export function refreshFailure(e: unknown): FhirError {
+  const status = typeof e === 'object' && e !== null && 'status' in e ? Number(e.status) : NaN;
+  // fetch rejects with a TypeError when the server cannot be reached.
+  if (e instanceof TypeError || status === 0) {
+    return new FhirError('network', 'The EHR could not be reached to renew the session.');
+  }
+  // Anything else (an HTTP error, or fhirclient finding it cannot refresh) ends the session.
+  const message = e instanceof Error ? e.message : undefined;
+  return new FhirError(
+    'auth',
+    'The EHR did not renew the session.',
+    Number.isFinite(status) ? status : undefined,
+    undefined,
+    { oauthError: oauthErrorFromMessage(message) },
+  );
+}
+
+async function toFhirError(e: unknown, now?: () => Date): Promise<FhirError> {
   if (e instanceof FhirError) return e;
   const status = typeof e === 'object' && e !== null && 'status' in e ? Number(e.status) : NaN;
   if (!Number.isFinite(status) || status === 0) {
@@ -131,7 +161,7 @@ async function toFhirError(e: unknown): Promise<FhirError> {
   } catch {
     // the body was not an OperationOutcome; the status says enough
   }
-  const retryAfterMs = retryAfterOf(e);
+  const retryAfterMs = retryAfterOf(e, now?.().getTime());
   return new FhirError(
     kindForStatus(status),
     `The FHIR server answered ${status}.`,

@@ -15,24 +15,28 @@
  * without patients: more data, not less.)
  */
 import type { CarePlan, Patient, PractitionerRole, Reference, Task } from 'fhir/r4';
-import type { Unreadable } from '../domain/evidence';
-import { PEER_TASK_CODE, PEER_TASK_CODE_SYSTEM } from '../domain/taskCodes';
-import { normalizeReference } from '../domain/tasks';
-import { WORKLIST_STATUSES } from '../domain/worklist';
+import type { Unreadable } from '../domain/core';
+import { isPeerSpecialistRole } from '../domain/peerPlan';
+import { PEER_TASK_CODE_TOKEN, WORKLIST_STATUSES } from '../domain/tasks';
 import { FhirError } from './errors';
 import { etagOf, readResource, type ReadResult } from './read';
+import { parseReference, referenceList, typedReference } from './references';
 import { searchAll, type SearchResult } from './search';
 import type { Transport } from './transport';
 import { loadWorklistPatients, onlyMineOrUnowned } from './worklistMinimum';
 import { updateResource } from './write';
 
 export const WORKLIST_PAGE_SIZE = 500;
-const PEER_SPECIALIST_TAXONOMY = '175T00000X';
 
 export interface WorklistUser {
   /** The user's Practitioner (or whatever fhirUser names) and their PractitionerRoles. */
   me: Reference[];
-  /** Who becomes the owner when the user claims: their peer role, else their first role, else themselves. */
+  /**
+   * Who becomes the owner when the user claims: their peer role (NUCC
+   * 175T00000X), else their first role, else themselves — the same kind of
+   * owner a clinician assigns in the plan composer, which offers peers by
+   * PractitionerRole. So a claimed and an assigned follow-up look alike.
+   */
   claimAs: Reference;
 }
 
@@ -53,11 +57,30 @@ export interface WorklistData {
 export function parseFhirUser(
   fhirUser: string | undefined,
 ): { type: string; id: string } | undefined {
-  const ref = normalizeReference(fhirUser);
-  if (!ref) return undefined;
-  const [type, id] = ref.split('/') as [string, string];
-  return { type, id };
+  const ref = parseReference(fhirUser);
+  return ref ? { type: ref.type, id: ref.id } : undefined;
 }
+
+const TASK_PARAMS = {
+  code: PEER_TASK_CODE_TOKEN,
+  status: WORKLIST_STATUSES.join(','),
+  _count: String(WORKLIST_PAGE_SIZE),
+};
+
+/**
+ * The worklist's searches, built in one place so the Integration check tries
+ * exactly what the worklist sends. Every reference is typed (`Type/id`).
+ */
+export const WORKLIST_SEARCHES = {
+  /** The user's PractitionerRoles. */
+  roles: (practitionerId: string) => ({
+    practitioner: typedReference('Practitioner', practitionerId),
+  }),
+  /** Peer Tasks owned by any of these references (comma = OR). */
+  owned: (owners: readonly string[]) => ({ ...TASK_PARAMS, owner: referenceList(owners) }),
+  /** Claimable peer Tasks: no owner. */
+  unowned: () => ({ ...TASK_PARAMS, 'owner:missing': 'true' }),
+};
 
 export async function loadWorklist(
   send: Transport,
@@ -71,17 +94,13 @@ export async function loadWorklist(
     );
   }
   const selfRef: Reference = { reference: `${who.type}/${who.id}` };
-  const taskParams = {
-    code: `${PEER_TASK_CODE_SYSTEM}|${PEER_TASK_CODE}`,
-    status: WORKLIST_STATUSES.join(','),
-    _count: String(WORKLIST_PAGE_SIZE),
-  };
   const ownedBy = (owners: readonly Reference[]) =>
-    searchAll<Task>(send, 'Task', {
-      ...taskParams,
-      owner: owners.map((r) => r.reference).join(','),
-    });
-  const unownedSearch = searchAll<Task>(send, 'Task', { ...taskParams, 'owner:missing': 'true' });
+    searchAll<Task>(
+      send,
+      'Task',
+      WORKLIST_SEARCHES.owned(owners.map((r) => r.reference as string)),
+    );
+  const unownedSearch = searchAll<Task>(send, 'Task', WORKLIST_SEARCHES.unowned());
   if (who.type !== 'Practitioner') {
     // No PractitionerRoles to look up: one round.
     const [unowned, owned] = await Promise.all([unownedSearch, ownedBy([selfRef])]);
@@ -89,17 +108,20 @@ export async function loadWorklist(
   }
   const [unowned, roles] = await Promise.all([
     unownedSearch,
-    searchAll<PractitionerRole>(send, 'PractitionerRole', { practitioner: who.id }),
+    searchAll<PractitionerRole>(send, 'PractitionerRole', WORKLIST_SEARCHES.roles(who.id)),
   ]);
   // The display is what the clinician's summary shows as the owner.
-  const roleRef = (r: PractitionerRole): Reference => ({
+  const roleRef = (r: PractitionerRole & { id: string }): Reference => ({
     reference: `PractitionerRole/${r.id}`,
     ...(r.practitioner?.display ? { display: r.practitioner.display } : {}),
   });
-  const roleRefs = roles.resources.map(roleRef);
-  const peerRole = roles.resources.find((r) =>
-    (r.code ?? []).some((c) => (c.coding ?? []).some((x) => x.code === PEER_SPECIALIST_TAXONOMY)),
+  // A role without a usable id cannot own a Task (nor be searched by).
+  const usable = roles.resources.filter(
+    (r): r is PractitionerRole & { id: string } =>
+      parseReference(`PractitionerRole/${r.id ?? ''}`)?.id === r.id,
   );
+  const roleRefs = usable.map(roleRef);
+  const peerRole = usable.find(isPeerSpecialistRole);
   const claimAs: Reference = peerRole ? roleRef(peerRole) : (roleRefs[0] ?? selfRef);
   const me = [selfRef, ...roleRefs];
   // Round 2: the user's own Tasks, whoever of them (person or role) owns them.
@@ -168,9 +190,9 @@ export function readTask(send: Transport, id: string): Promise<ReadResult<Task>>
 }
 
 export function readCarePlan(send: Transport, reference: string): Promise<ReadResult<CarePlan>> {
-  const ref = normalizeReference(reference);
-  if (!ref?.startsWith('CarePlan/')) {
+  const ref = parseReference(reference);
+  if (ref?.type !== 'CarePlan') {
     return Promise.reject(new FhirError('invalid-data', 'The Task names no readable CarePlan.'));
   }
-  return readResource<CarePlan>(send, 'CarePlan', ref.slice('CarePlan/'.length));
+  return readResource<CarePlan>(send, 'CarePlan', ref.id);
 }

@@ -6,7 +6,7 @@
  * (`_elements`), then stripped to them in case the server sent more.
  */
 import type { Patient, Reference, Task } from 'fhir/r4';
-import type { Unreadable } from '../domain/evidence';
+import type { Unreadable } from '../domain/core';
 import { actorsFor, normalizeReference } from '../domain/tasks';
 import { FhirError } from './errors';
 import { searchAll } from './search';

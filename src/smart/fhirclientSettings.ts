@@ -1,7 +1,7 @@
 import FHIR from 'fhirclient';
 
 /**
- * fhirclient settings both entry points need, set in one place.
+ * fhirclient settings every entry point needs, set in one place.
  *
  * - fullSessionStorageSupport = false: EHRs embed several instances of an app
  *   in one browser tab, and iframes of one tab share sessionStorage. By
@@ -14,7 +14,11 @@ import FHIR from 'fhirclient';
  *   itself with client_id when it refreshes (RFC 6749 §3.2.1); servers such as
  *   oidc-provider and Keycloak refuse a refresh without it.
  */
+export const FHIRCLIENT_SETTINGS = {
+  fullSessionStorageSupport: false,
+  refreshTokenWithClientId: true,
+} as const;
+
 export function configureFhirclient(): void {
-  FHIR.oauth2.settings.fullSessionStorageSupport = false;
-  FHIR.oauth2.settings.refreshTokenWithClientId = true;
+  Object.assign(FHIR.oauth2.settings, FHIRCLIENT_SETTINGS);
 }

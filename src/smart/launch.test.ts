@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/schema';
+import { findIssuer, parseConfig } from '../config/schema';
 import { detectScopeSyntax, planLaunch, sanitisedLaunchQuery } from './launch';
 
 const parsed = parseConfig({
@@ -40,6 +40,28 @@ describe('planLaunch', () => {
     expect(planLaunch(config, '?launch=abc')).toEqual({ ok: false, reason: 'missing-issuer' });
   });
 
+  it('plans a standalone launch at an address an issuer pattern allows, for that address', () => {
+    const withPattern = parseConfig({
+      issuers: [
+        {
+          issPattern: 'https://launch.example.org/v/r4/sim/{options}/fhir',
+          clientId: 'c3',
+          label: 'Launcher',
+        },
+      ],
+    });
+    if (!withPattern.ok) throw new Error('fixture invalid');
+    const sim = 'https://launch.example.org/v/r4/sim/WzIsInAxIiwiZHIiXQ/fhir';
+    expect(
+      planLaunch(withPattern.config, `?iss=${encodeURIComponent(sim)}&profile=worklist`),
+    ).toMatchObject({ ok: true, profile: 'worklist', issuer: { iss: sim, clientId: 'c3' } });
+    const sneaky = 'https://launch.example.org/v/r4/sim/a%2Fb/fhir';
+    expect(planLaunch(withPattern.config, `?iss=${encodeURIComponent(sneaky)}`)).toMatchObject({
+      ok: false,
+      reason: 'unknown-issuer',
+    });
+  });
+
   it('takes the worklist profile from the launch URL', () => {
     expect(
       planLaunch(config, '?iss=http%3A%2F%2Flocalhost%3A4010%2Ffhir&launch=x&profile=worklist'),
@@ -50,7 +72,7 @@ describe('planLaunch', () => {
 });
 
 describe('detectScopeSyntax', () => {
-  const issuer = config.issuers[0]!;
+  const issuer = findIssuer(config, 'https://ehr.example.org/fhir')!;
   const answer = (status: number, body: unknown) => async () =>
     new Response(JSON.stringify(body), { status });
 
@@ -69,7 +91,7 @@ describe('detectScopeSyntax', () => {
     );
   });
   it('honours a forced syntax without asking', async () => {
-    const forced = config.issuers[1]!;
+    const forced = findIssuer(config, 'http://localhost:4010/fhir')!;
     expect(
       await detectScopeSyntax(forced, () => Promise.reject(new Error('must not be called'))),
     ).toBe('v1');

@@ -1,4 +1,5 @@
 import FHIR from 'fhirclient';
+import type { fhirclient } from 'fhirclient/lib/types';
 import { configureFhirclient } from './fhirclientSettings';
 import { findIssuer, type AppConfig, type IssuerConfig } from '../config/schema';
 import { scopesFor, type LaunchProfile, type ScopeSyntax } from './scopes';
@@ -69,25 +70,36 @@ export async function detectScopeSyntax(
   }
 }
 
+/**
+ * fhirclient's authorize options for a plan. fhirclient also re-reads the
+ * page URL, so the URL is first left with only what planLaunch accepted.
+ */
+export function authorizeOptions(
+  plan: Extract<LaunchPlan, { ok: true }>,
+  config: AppConfig,
+  syntax: ScopeSyntax,
+): fhirclient.AuthorizeParams {
+  const query = sanitisedLaunchQuery(window.location.search);
+  if (query !== window.location.search) {
+    window.history.replaceState(null, '', `${window.location.pathname}${query}`);
+  }
+  return {
+    iss: plan.issuer.iss,
+    launch: plan.launch,
+    clientId: plan.issuer.clientId,
+    scope: scopesFor(plan.profile, Boolean(plan.launch), syntax),
+    redirectUri: new URL(config.redirectPath, window.location.href).href,
+    pkceMode: 'required',
+  };
+}
+
 /** Starts the SMART authorization (redirects the window). */
 export async function authorize(
   plan: Extract<LaunchPlan, { ok: true }>,
   config: AppConfig,
   syntax: ScopeSyntax,
 ): Promise<void> {
-  const redirectUri = new URL(config.redirectPath, window.location.href).href;
-  // fhirclient re-reads the page URL: leave it only what planLaunch accepted.
-  const query = sanitisedLaunchQuery(window.location.search);
-  if (query !== window.location.search) {
-    window.history.replaceState(null, '', `${window.location.pathname}${query}`);
-  }
+  const options = authorizeOptions(plan, config, syntax);
   configureFhirclient();
-  await FHIR.oauth2.authorize({
-    iss: plan.issuer.iss,
-    launch: plan.launch,
-    clientId: plan.issuer.clientId,
-    scope: scopesFor(plan.profile, Boolean(plan.launch), syntax),
-    redirectUri,
-    pkceMode: 'required',
-  });
+  await FHIR.oauth2.authorize(options);
 }

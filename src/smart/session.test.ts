@@ -1,6 +1,6 @@
 import type Client from 'fhirclient/lib/Client';
 import { describe, expect, it } from 'vitest';
-import { sessionFromClient } from './session';
+import { launchDetails, sessionFromClient } from './session';
 
 /** The parts of a ready fhirclient Client that a Session is made from. */
 function client(
@@ -63,5 +63,33 @@ describe('sessionFromClient', () => {
 
   it('falls back to the requested scopes when the server does not say what it granted', () => {
     expect(sessionFromClient(client({ patient: 'p1' })).grantedScopes).toBe('requested scopes');
+  });
+});
+
+describe('launchDetails', () => {
+  const storage = (value: unknown) => ({
+    getItem: (key: string) => (key === 'k1' ? JSON.stringify(value) : null),
+  });
+
+  it('an EHR launch asked for the `launch` scope; a standalone one did not', () => {
+    expect(
+      launchDetails(
+        'k1',
+        storage({ scope: 'launch openid fhirUser patient/Patient.r', serverUrl: 'https://e/fhir' }),
+      ),
+    ).toEqual({ style: 'ehr', iss: 'https://e/fhir' });
+    expect(
+      launchDetails('k1', storage({ scope: 'launch/patient openid fhirUser patient/Patient.r' })),
+    ).toEqual({ style: 'standalone' });
+    expect(launchDetails('k1', storage({ scope: 'openid fhirUser user/Task.rus' }))).toEqual({
+      style: 'standalone',
+    });
+  });
+
+  it('knows nothing without a state key, a stored state, or a readable one', () => {
+    expect(launchDetails(null, storage({ scope: 'launch' }))).toEqual({});
+    expect(launchDetails('other', storage({ scope: 'launch' }))).toEqual({});
+    expect(launchDetails('k1', { getItem: () => '{not json' })).toEqual({});
+    expect(launchDetails('k1', storage({ scope: 42 }))).toEqual({});
   });
 });

@@ -1,6 +1,8 @@
 import FHIR from 'fhirclient';
-import { configureFhirclient } from './fhirclientSettings';
 import type Client from 'fhirclient/lib/Client';
+import { configureFhirclient } from './fhirclientSettings';
+import { oauthErrorCode, oauthErrorFromMessage, type OAuthErrorCode } from './oauthErrors';
+import { probeSessionStorage } from './storageProbe';
 
 /** What the app knows after a completed launch. Tokens stay inside `client`. */
 export interface Session {
@@ -16,10 +18,24 @@ export interface Session {
   profile: 'chart' | 'worklist';
 }
 
+/** How the app was launched: from inside the EHR (`launch` given) or standalone. */
+export type LaunchStyle = 'ehr' | 'standalone';
+
+/** What the failure page can say about a launch that did not complete. */
+export interface LaunchFailureDetails {
+  /** The OAuth `error` the authorization server sent back (RFC 6749 codes only). */
+  oauthError?: OAuthErrorCode;
+  /** Known when the launch's state survived (it names the scopes asked for). */
+  style?: LaunchStyle;
+  /** The FHIR server the launch went to, from the launch's state. */
+  iss?: string;
+}
+
 export class LaunchError extends Error {
   constructor(
-    readonly kind: 'no-launch' | 'auth-failed' | 'no-patient',
+    readonly kind: 'no-launch' | 'auth-failed' | 'no-patient' | 'storage-blocked',
     message: string,
+    readonly details: LaunchFailureDetails = {},
   ) {
     super(message);
   }
@@ -60,7 +76,21 @@ export function completeLaunch(): Promise<Session> {
 }
 
 async function exchangeCode(): Promise<Session> {
+  const storage = probeSessionStorage();
+  if (!storage.usable) {
+    // The launch's state (PKCE verifier) cannot be read here, so nothing can complete.
+    throw new LaunchError('storage-blocked', 'This browser does not let the app use storage here.');
+  }
   configureFhirclient();
+  const params = new URLSearchParams(location.search);
+  const details = launchDetails(params.get('state'));
+  // The authorization server said no: fhirclient would only throw its words.
+  if (params.has('error')) {
+    throw new LaunchError('auth-failed', 'The authorization server returned an error.', {
+      ...details,
+      ...withCode(oauthErrorCode(params.get('error'))),
+    });
+  }
   let client: Client;
   try {
     client = await FHIR.oauth2.ready();
@@ -69,7 +99,38 @@ async function exchangeCode(): Promise<Session> {
     if (/No 'state' parameter|No state found|state/i.test(message) && !location.search) {
       throw new LaunchError('no-launch', 'This page was opened without a SMART launch.');
     }
-    throw new LaunchError('auth-failed', message);
+    // e.g. the token endpoint answered 400 invalid_grant to the code exchange
+    throw new LaunchError('auth-failed', message, {
+      ...details,
+      ...withCode(oauthErrorFromMessage(message)),
+    });
   }
   return sessionFromClient(client);
+}
+
+const withCode = (code: OAuthErrorCode | undefined) => (code ? { oauthError: code } : {});
+
+/**
+ * The launch style and server, from the state fhirclient keeps under the
+ * `state` key (it holds the scopes asked for: an EHR launch asks `launch`).
+ * Only these two facts are read; tokens are never touched.
+ */
+export function launchDetails(
+  stateKey: string | null,
+  storage: Pick<Storage, 'getItem'> = sessionStorage,
+): Pick<LaunchFailureDetails, 'style' | 'iss'> {
+  if (!stateKey) return {};
+  try {
+    const state = JSON.parse(storage.getItem(stateKey) ?? 'null') as {
+      scope?: unknown;
+      serverUrl?: unknown;
+    } | null;
+    if (!state || typeof state.scope !== 'string') return {};
+    return {
+      style: state.scope.split(/\s+/).includes('launch') ? 'ehr' : 'standalone',
+      ...(typeof state.serverUrl === 'string' ? { iss: state.serverUrl } : {}),
+    };
+  } catch {
+    return {};
+  }
 }

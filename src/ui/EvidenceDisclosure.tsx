@@ -1,5 +1,5 @@
 import { createContext, useContext, useId, useState } from 'react';
-import type { Evidence } from '../domain/evidence';
+import type { Evidence } from '../domain/core';
 
 /** One readable line about a resource behind a statement. */
 export interface ResourceLine {

@@ -48,6 +48,6 @@ function formatSex(gender: unknown): string {
 }
 
 /** The medical record number: identifier typed MR (HL7 v2-0203). */
-export function findMrn(identifiers: unknown): string | undefined {
+function findMrn(identifiers: unknown): string | undefined {
   return mrn(identifiers);
 }

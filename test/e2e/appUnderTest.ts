@@ -45,7 +45,16 @@ export async function serveAppWithSandbox(
     redirectUris: [`${app.url}/index.html`],
   });
   config = {
-    issuers: [{ iss: sandbox.fhirBase, clientId: sandbox.clientId, label: 'Local sandbox EHR' }],
+    issuers: [
+      { iss: sandbox.fhirBase, clientId: sandbox.clientId, label: 'Local sandbox EHR' },
+      // Its SMART App Launcher-style addresses, configured as for the public SMART sandbox.
+      { iss: sandbox.launcherFhirBase, clientId: sandbox.clientId, label: 'Sandbox launcher' },
+      {
+        issPattern: `${sandbox.url}/v/r4/sim/{options}/fhir`,
+        clientId: sandbox.clientId,
+        label: 'Sandbox launcher, standalone',
+      },
+    ],
     redirectPath: 'index.html',
     defaultStandaloneIss: sandbox.fhirBase,
   };

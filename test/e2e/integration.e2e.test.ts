@@ -4,6 +4,7 @@
  * the chart still loads (medications in a second request).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STRICT } from '../sandbox/behaviour';
 import { launchFromSimulator, startStack, type Stack } from './stack';
 
 let stack: Stack;
@@ -80,6 +81,49 @@ describe('Integration check on a server without transaction and _include', () =>
     await frame.getByRole('link', { name: 'Back to the app' }).click();
     await frame.getByRole('heading', { name: /Treatment engagement/ }).waitFor();
     expect(stack.foreignRequests).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('Integration check from the peer worklist, on the strict sandbox', () => {
+  let strict: Stack;
+  beforeAll(async () => {
+    strict = await startStack({ strict: STRICT });
+  });
+  afterAll(async () => {
+    await strict?.close();
+  });
+
+  it('shows at once what the server does with the worklist’s searches, and only the worklist’s adaptations', async () => {
+    const { page, context } = await strict.newPage();
+    const frame = await launchFromSimulator(strict, page, { userId: 'peer-morales' });
+    await frame.getByRole('heading', { name: 'Peer follow-up worklist' }).waitFor();
+    await frame.getByRole('link', { name: 'Integration check' }).click();
+    await frame.getByRole('heading', { name: 'Integration check', level: 1 }).waitFor();
+    const probe = (id: string) => frame.locator(`tr[data-probe="${id}"]`);
+    const settled = async (id: string) => {
+      await expect
+        .poll(() => probe(id).getAttribute('data-verdict'), { timeout: 30_000 })
+        .not.toBe('pending');
+      return (await probe(id).textContent()) ?? '';
+    };
+    expect(await settled('worklist:roles')).toMatch(/1 role found/);
+    expect(await settled('references:practitioner')).toMatch(
+      /a bare id found none\. This server needs typed references/,
+    );
+    expect(await settled('worklist:owned')).toMatch(/owned by the user or 1 role/);
+    expect(await settled('worklist:unowned')).toMatch(/ignored owner:missing/);
+    expect(await probe('worklist:unowned').getAttribute('data-verdict')).toBe('failed');
+    const adapts =
+      (await frame
+        .getByRole('heading', { name: 'How the app adapts to this server' })
+        .locator('xpath=following-sibling::*[1]')
+        .textContent()) ?? '';
+    expect(adapts).toContain('owner:missing is ignored');
+    expect(adapts).not.toContain('MedicationRequest');
+    // read-only; no ids of the user on the page
+    expect(strict.sandbox.requestLog.filter((e) => e.method !== 'GET')).toEqual([]);
+    expect((await frame.locator('body').textContent()) ?? '').not.toContain('peer-morales');
     await context.close();
   });
 });

@@ -1,4 +1,6 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeLauncherOptions } from '../sandbox/launcherAddress';
 import { launchFromSimulator, startStack, type Stack } from './stack';
 
 let stack: Stack;
@@ -189,6 +191,140 @@ describe('an access token that expires during use', () => {
     expect(second).not.toBe('');
     expect(second).not.toBe(first);
     expect(await frame.getByRole('alert').count()).toBe(0);
+    await context.close();
+  });
+});
+
+describe('embedded from another site, with third-party storage blocked', () => {
+  let cross: Stack;
+  beforeAll(async () => {
+    cross = await startStack({ strict: { crossSiteApp: true } });
+  });
+  afterAll(async () => {
+    await cross?.close();
+  });
+
+  it('says so before anything is sent, continues in a new window on request, and the EHR frame is told', async () => {
+    const { page, context } = await cross.newPage();
+    const patient = cross.sandbox.cohort.patients.find((p) => p.key === 'stable-buprenorphine')!;
+    const authorizations: string[] = [];
+    context.on('request', (r) => {
+      if (r.url().includes('/auth/auth?')) authorizations.push(r.url());
+    });
+    await page.goto(`${cross.sandbox.url}/`);
+    await page.getByLabel('Patient', { exact: true }).selectOption(patient.key);
+    await page.getByLabel('User', { exact: true }).selectOption('dr-okafor');
+    await page.getByRole('button', { name: 'Launch', exact: true }).click();
+    const frame = (await (await page.waitForSelector('iframe[title="SMART app"]')).contentFrame())!;
+    // the EHR on one site, the app on another
+    expect(new URL(page.url()).hostname).toBe('localhost');
+    expect(new URL(frame.url()).hostname).toBe('127.0.0.1');
+    await frame
+      .getByRole('heading', { name: 'This browser blocks storage for apps embedded in the EHR' })
+      .waitFor({ timeout: 30_000 });
+    // the browser really refuses the app's storage in this frame
+    expect(
+      await frame.evaluate(() => {
+        try {
+          return `usable ${window.sessionStorage.length}`;
+        } catch (e) {
+          return (e as Error).name;
+        }
+      }),
+    ).toBe('SecurityError');
+    expect(authorizations).toEqual([]);
+    const messages = page.locator('#app-messages');
+    await expect.poll(() => messages.textContent()).toContain('storage-blocked');
+
+    const [win] = await Promise.all([
+      context.waitForEvent('page'),
+      frame.getByRole('button', { name: 'Continue in a new window' }).click(),
+    ]);
+    await win.waitForURL(/\/index\.html/, { timeout: 30_000 });
+    const banner = win.getByRole('region', { name: 'Patient' });
+    await banner.waitFor();
+    expect(await banner.getByRole('heading', { level: 1 }).textContent()).toBe(patient.name);
+    expect(authorizations).toHaveLength(1);
+    expect(new URL(authorizations[0]!).searchParams.get('code_challenge_method')).toBe('S256');
+    // the frame says where the app is, and the EHR page was told
+    await frame.getByText(/The app continues in a new window/).waitFor();
+    await expect.poll(() => messages.textContent()).toContain('continued-in-new-window');
+    // the window keeps its sign-in: a reload resumes the same patient; no patient id in its URL
+    await win.reload();
+    await banner.getByRole('heading', { level: 1 }).waitFor();
+    expect(await banner.getByRole('heading', { level: 1 }).textContent()).toBe(patient.name);
+    expect(win.url()).not.toContain(patient.key);
+    expect(cross.foreignRequests).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('the SMART App Launcher’s addresses (as on the public SMART sandbox)', () => {
+  const bannerName = (page: Page) =>
+    page.getByRole('region', { name: 'Patient' }).getByRole('heading', { level: 1 });
+
+  it('standalone chart launch at a launcher-style address: the options’ user and patient, that chart', async () => {
+    const { page, context } = await stack.newPage();
+    const patient = stack.sandbox.cohort.patients.find((p) => p.key === 'taper-gradual')!;
+    // the simulator's form gives the address as the launcher's "Provider Standalone Launch" does
+    await page.goto(
+      `${stack.sandbox.url}/launcher-standalone?user=dr-okafor&patient=${patient.key}`,
+    );
+    expect(new URL(page.url()).searchParams.get('iss')).toMatch(
+      /\/v\/r4\/sim\/[A-Za-z0-9_-]+\/fhir$/,
+    );
+    await page.waitForURL(/\/index\.html/, { timeout: 30_000 });
+    await bannerName(page).waitFor();
+    expect(await bannerName(page).textContent()).toBe(patient.name);
+    await context.close();
+  });
+
+  it('standalone worklist launch (launch.html?profile=worklist) at a launcher-style address: the peer’s worklist', async () => {
+    const { page, context } = await stack.newPage();
+    await page.goto(
+      `${stack.sandbox.url}/launcher-standalone?user=peer-morales&patient=ed-visit&profile=worklist`,
+    );
+    await page.waitForURL(/\/index\.html/, { timeout: 30_000 });
+    await page.getByRole('heading', { name: 'Peer follow-up worklist' }).waitFor();
+    await page.getByRole('table').waitFor();
+    await context.close();
+  });
+
+  it('EHR launch at the launcher’s address with profile=worklist: the launcher gives a patient, the app still opens the worklist', async () => {
+    const { page, context } = await stack.newPage();
+    const launch = encodeLauncherOptions({
+      launchType: 'provider-ehr',
+      provider: 'peer-morales',
+      patient: 'ed-visit',
+    });
+    await page.goto(
+      `${stack.app.url}/launch.html?iss=${encodeURIComponent(stack.sandbox.launcherFhirBase)}&launch=${launch}&profile=worklist`,
+    );
+    await page.waitForURL(/\/index\.html/, { timeout: 30_000 });
+    await page.getByRole('heading', { name: 'Peer follow-up worklist' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Patient' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('a standalone launch at the plain address comes back with invalid_request: the page names it and says to check the address and launch options', async () => {
+    const { page, context } = await stack.newPage();
+    await page.goto(
+      `${stack.app.url}/launch.html?iss=${encodeURIComponent(stack.sandbox.launcherFhirBase)}`,
+    );
+    await page.waitForURL(/\/index\.html\?.*error=invalid_request/, { timeout: 30_000 });
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const words = (await alert.textContent()) ?? '';
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Signing in to the EHR did not complete',
+    );
+    expect(await alert.locator('code').textContent()).toBe('invalid_request');
+    expect(words).toContain('standalone launch');
+    expect(words).toContain(`${stack.sandbox.launcherFhirBase})`);
+    expect(words).toContain('launch options');
+    expect(words).not.toMatch(/from the patient chart/);
+    // the server's own description is not repeated on the page
+    expect(words).not.toContain('SyntaxError');
     await context.close();
   });
 });

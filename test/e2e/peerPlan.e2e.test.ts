@@ -1,12 +1,15 @@
 /**
  * The peer-support plan write-back end to end: simulator launch as a
  * clinician, composer, preview, write to the sandbox EHR; then the sandbox's
- * repository is checked for exactly one plan and one set of Tasks.
+ * repository is checked for exactly one plan and one set of Tasks. Against
+ * the strict sandbox: typed references only, non-atomic transactions (a
+ * failure part-way keeps what was written), the app framed cross-site.
  */
 import { parseSearchRequest } from '@medplum/core';
 import type { CarePlan, Task } from 'fhir/r4';
 import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STRICT } from '../sandbox/behaviour';
 import { launchFromSimulator, startStack, type Stack } from './stack';
 
 const CAREPLAN_SID = 'https://peer-recovery.example.org/fhir/sid/careplan';
@@ -15,7 +18,7 @@ const UUID = /^[0-9a-f-]{36}$/;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ strict: STRICT });
 });
 afterAll(async () => {
   await stack?.close();
@@ -73,7 +76,7 @@ describe('peer-support plan write-back in the sandbox EHR', () => {
     expect(await search(`Provenance?patient=Patient/taper-rapid`)).toHaveLength(1);
     // the summary was read again: the new Tasks are listed as open
     const list = frame.getByRole('list', { name: 'Open peer follow-ups' });
-    await expect.poll(() => list.getByRole('listitem').count(), { timeout: 15_000 }).toBe(n);
+    await expect.poll(() => list.getByRole('listitem').count(), { timeout: 30_000 }).toBe(n);
     await frame.getByRole('button', { name: 'Add follow-up' }).waitFor();
     await context.close();
   });
@@ -100,6 +103,28 @@ describe('peer-support plan write-back in the sandbox EHR', () => {
     await context.close();
   });
 
+  it('a transaction failing part-way on a non-atomic server keeps what it wrote: Retry completes it, still one of each', async () => {
+    const { context, frame } = await open('methadone-otp');
+    const n = await compose(frame, 'Start peer support');
+    // the server writes the CareTeam and the CarePlan, then fails on the first Task
+    stack.sandbox.repository.failNextCreate('Task');
+    await frame.getByRole('button', { name: 'Write to the EHR' }).click();
+    const alert = frame.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/draft is kept/);
+    expect(await appPlans('methadone-otp')).toHaveLength(1); // partly written: the plan is there
+    expect(await appTasks('methadone-otp')).toHaveLength(0);
+    await frame.getByRole('button', { name: 'Retry' }).click();
+    await frame.getByText(/Peer support plan written/).waitFor({ timeout: 30_000 });
+    const plans = await appPlans('methadone-otp');
+    expect(plans).toHaveLength(1);
+    const tasks = await appTasks('methadone-otp');
+    expect(tasks).toHaveLength(n);
+    expect(tasks.every((t) => t.basedOn?.[0]?.reference === `CarePlan/${plans[0]?.id}`)).toBe(true);
+    expect(await search(`Provenance?patient=Patient/methadone-otp`)).toHaveLength(1);
+    await context.close();
+  });
+
   it('reload then retry after a failed write: the draft is restored and one plan is written', async () => {
     const { context, frame } = await open('abrupt-discontinuation');
     const n = await compose(frame, 'Start peer support');
@@ -115,6 +140,62 @@ describe('peer-support plan write-back in the sandbox EHR', () => {
     await frame.getByText(/Peer support plan written/).waitFor({ timeout: 30_000 });
     expect(await appPlans('abrupt-discontinuation')).toHaveLength(1);
     expect(await appTasks('abrupt-discontinuation')).toHaveLength(n);
+    await context.close();
+  });
+});
+
+describe('the EHR refuses to renew the session', () => {
+  const TTL_SECONDS = 15;
+  let ending: Stack;
+  beforeAll(async () => {
+    // Same site (the draft is kept in the tab), refresh allowed until the test refuses it.
+    ending = await startStack({
+      strict: {
+        ...STRICT,
+        crossSiteApp: false,
+        refreshRefused: false,
+        noRefreshTokenForPublicClients: false,
+      },
+      accessTokenTtlSeconds: TTL_SECONDS,
+    });
+  });
+  afterAll(async () => {
+    await ending?.close();
+  });
+
+  it('says the session ended, with invalid_grant, on the first try; nothing is written; the draft is back when the app is opened again', async () => {
+    const { page, context } = await ending.newPage();
+    let frame = await launchFromSimulator(ending, page, {
+      patientKey: 'taper-gradual',
+      userId: 'dr-okafor',
+    });
+    await compose(frame, 'Start peer support');
+    // The EHR session ends: the token endpoint now refuses refresh (400 invalid_grant).
+    ending.sandbox.setBehaviour({ refreshRefused: true });
+    // fhirclient renews a token in its last 10 seconds: wait until this one is there.
+    await new Promise((r) => setTimeout(r, (TTL_SECONDS - 10 + 1) * 1000));
+    ending.sandbox.clearRequestLog();
+    await frame.getByRole('button', { name: 'Write to the EHR' }).click();
+    const alert = frame.getByRole('alert');
+    await alert.waitFor();
+    const words = (await alert.textContent()) ?? '';
+    expect(words).toContain(
+      'Your session with the EHR has ended — open the app again from the chart.',
+    );
+    expect(words).toContain('invalid_grant');
+    expect(words).not.toMatch(/permissions/);
+    expect(words).toMatch(/draft is kept/);
+    expect(ending.sandbox.requestLog.filter((r) => r.method === 'POST')).toEqual([]);
+
+    // Opened again from the chart: a new launch, and the unsent draft is there.
+    ending.sandbox.setBehaviour({ refreshRefused: false });
+    frame = await launchFromSimulator(ending, page, {
+      patientKey: 'taper-gradual',
+      userId: 'dr-okafor',
+    });
+    await frame
+      .getByText(/draft that was not written yet was restored/)
+      .waitFor({ timeout: 30_000 });
     await context.close();
   });
 });

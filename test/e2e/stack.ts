@@ -4,7 +4,8 @@
  * simulator page exactly as a person would use it.
  */
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
+import { axeInFrame, seriousOrCritical } from './axe';
 import type { Sandbox, SandboxOptions } from '../sandbox/index';
 import { serveAppWithSandbox } from './appUnderTest';
 import { launchBrowser } from './browser';
@@ -39,6 +40,10 @@ export async function startStack(
           foreignRequests.push(host);
       });
       const page = await context.newPage();
+      // The strictest browser setting: third-party cookies and storage blocked.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCookieControls', { enableThirdPartyCookieRestriction: true });
       return { context, page };
     },
     async close() {
@@ -48,7 +53,15 @@ export async function startStack(
   };
 }
 
-/** Uses the EHR simulator: picks patient and user by visible name, presses Launch. */
+const STORAGE_BLOCKED = 'This browser blocks storage for apps embedded in the EHR';
+
+/**
+ * Uses the EHR simulator: picks patient and user by visible name, presses
+ * Launch, and returns the app's frame. Where the browser blocks the app's
+ * storage in the EHR's frame (app and EHR on different sites), the app offers
+ * to continue in a new window: this presses that button, as a person would,
+ * and returns the new window's frame.
+ */
 export async function launchFromSimulator(
   stack: Stack,
   page: Page,
@@ -62,6 +75,31 @@ export async function launchFromSimulator(
   const frameElement = await page.waitForSelector('iframe[title="SMART app"]');
   const frame = await frameElement.contentFrame();
   if (!frame) throw new Error('The app frame did not load');
-  await frame.waitForURL(/\/index\.html/, { timeout: 30_000 });
-  return frame;
+  const blocked = frame.getByRole('heading', { name: STORAGE_BLOCKED });
+  await Promise.race([
+    frame.waitForURL(/\/index\.html/, { timeout: 30_000 }),
+    blocked.waitFor({ timeout: 30_000 }),
+  ]);
+  if (!(await blocked.isVisible())) return frame;
+  const [window] = await Promise.all([
+    page.context().waitForEvent('page'),
+    frame.getByRole('button', { name: 'Continue in a new window' }).click(),
+  ]);
+  await window.waitForURL(/\/index\.html/, { timeout: 30_000 });
+  return window.mainFrame();
+}
+
+/** Whether the app runs in the EHR's frame or in a window of its own. */
+export const inOwnWindow = (frame: Frame): boolean => frame.parentFrame() === null;
+
+/**
+ * Serious or critical axe violations of the app, wherever it runs (in the
+ * EHR's frame, or in its own window), run inside the app's page (test/e2e/axe.ts
+ * says why), after checking the app's own page was analysed.
+ */
+export async function seriousViolations(frame: Frame): Promise<string[]> {
+  const results = await axeInFrame(frame);
+  expect(new URL(results.url).pathname).toMatch(/\/index\.html$/);
+  expect(results.passes.length).toBeGreaterThan(0);
+  return seriousOrCritical(results);
 }

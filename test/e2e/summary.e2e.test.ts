@@ -1,14 +1,26 @@
-import AxeBuilder from '@axe-core/playwright';
+/**
+ * The clinician's summary, end to end against the strict sandbox: every
+ * switch of test/sandbox/behaviour.ts on (typed references only, Observation
+ * searches need a category, active-only MedicationRequests without status,
+ * opaque tokens, app framed from another site with third-party storage
+ * blocked, so the app continues in a window of its own).
+ */
 import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dayOf } from '../../src/domain/dates';
+import { dayOf, type PatientRecord } from '../../src/domain/core';
 import { deriveAll } from '../../src/domain/derive';
-import type { PatientRecord } from '../../src/domain/types';
-import { launchFromSimulator, startStack, type Stack } from './stack';
+import { STRICT } from '../sandbox/behaviour';
+import {
+  inOwnWindow,
+  launchFromSimulator,
+  seriousViolations,
+  startStack,
+  type Stack,
+} from './stack';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ strict: STRICT });
 });
 afterAll(async () => {
   await stack?.close();
@@ -46,22 +58,14 @@ async function open(key: string): Promise<Frame> {
 const text = (frame: Frame, name: string) =>
   frame.getByRole('region', { name, exact: true }).innerText();
 
-async function seriousViolations(frame: Frame) {
-  const results = await new AxeBuilder({ page: frame.page() })
-    .include('iframe[title="SMART app"]')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .analyze();
-  // the app's own nodes were analysed (targets inside the frame have a frame path)
-  expect(results.passes.some((p) => p.nodes.some((n) => n.target.length > 1))).toBe(true);
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' > ')).join(', ')}`);
-}
-
 describe('clinician summary in the sandbox EHR', () => {
   it('stable-buprenorphine: engaged, covered, tests consistent with the prescription; no serious axe violations', async () => {
     const s = derived('stable-buprenorphine');
     const frame = await open('stable-buprenorphine');
+    // strict: framed cross-site with storage blocked, the app continued in its own window
+    expect(inOwnWindow(frame)).toBe(true);
+    // and every search the summary sent was one the strict server accepts
+    expect(stack.sandbox.requestLog.filter((r) => r.status >= 400)).toEqual([]);
     const head = await text(frame, 'Engagement at a glance');
     expect(head).toContain(`Overall engagement:`);
     expect(head).toContain(s.engagement.overall);

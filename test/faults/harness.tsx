@@ -8,11 +8,13 @@ import type { ReactNode } from 'react';
 import type { Timer } from '../../src/fhir/timeout';
 import { fhirclientTransport } from '../../src/fhir/transport';
 import { ChartScreen } from '../../src/features/shell/ChartScreen';
+import { ClockContext, fixedClock } from '../../src/features/session/clock';
 import { SessionContext } from '../../src/features/session/SessionContext';
 import { WorklistScreen } from '../../src/features/worklist/WorklistScreen';
 import { scopesFor } from '../../src/smart/scopes';
 import { sessionFromClient, type Session } from '../../src/smart/session';
 import { ErrorBoundary } from '../../src/ui/ErrorBoundary';
+import { TEST_NOW } from '../fixtures/clock';
 import { testClient } from '../msw/fhirServer';
 
 /** A request deadline that fires only when the test says so. */
@@ -40,10 +42,13 @@ function app(session: Session, timer: Timer, children: ReactNode) {
       mutations: { retry: false },
     },
   });
-  const send = fhirclientTransport(session.client, { timer });
+  const send = fhirclientTransport(session.client, { timer, now: () => TEST_NOW });
+  // The screens read "today" from a fixed clock, as the component tests do (test/fixtures/clock.ts).
   return (
     <QueryClientProvider client={queryClient}>
-      <SessionContext.Provider value={{ session, send }}>{children}</SessionContext.Provider>
+      <ClockContext.Provider value={fixedClock(TEST_NOW)}>
+        <SessionContext.Provider value={{ session, send }}>{children}</SessionContext.Provider>
+      </ClockContext.Provider>
     </QueryClientProvider>
   );
 }

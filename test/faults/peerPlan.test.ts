@@ -5,7 +5,7 @@
  * peer-support plans and open follow-ups per reason.
  */
 import type { Bundle, CarePlan, FhirResource, Task } from 'fhir/r4';
-import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, vi } from 'vitest';
 import {
   isPeerSupportPlan,
   PEER_ACTIVITIES,
@@ -16,21 +16,26 @@ import { etagOf } from '../../src/fhir/read';
 import { reasonOf, type BusinessKeyMode } from '../../src/fhir/planWriteGuard';
 import { fhirclientTransport } from '../../src/fhir/transport';
 import { writtenMessage } from '../../src/features/peerPlan/writeMessage';
-import { writePeerPlan } from '../../src/features/peerPlan/writePlan';
+import { writePeerPlan } from '../../src/fhir/planWrite';
 import { otherPlanFacts } from '../../src/fhir/planWriteGuard';
 import { describeFhirError, FhirError } from '../../src/fhir/errors';
+import { TEST_NOW } from '../fixtures/clock';
 import { buildCohort } from '../fixtures/cohort/index';
 import { startTestFhir, testClient, type TestFhir } from '../msw/fhirServer';
 import { faultCase } from './recorder';
+import { IO_TEST_TIMEOUT_MS } from '../fixtures/timeouts';
 
-const cohort = buildCohort(new Date());
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
+
+const cohort = buildCohort(TEST_NOW);
 let fhir: TestFhir;
 beforeAll(async () => {
   fhir = await startTestFhir([
     ...cohort.shared,
     ...cohort.patients.flatMap((p) => p.resources),
   ] as FhirResource[]);
-}, 60_000);
+}, IO_TEST_TIMEOUT_MS);
 afterAll(() => fhir.close());
 afterEach(() => {
   fhir.clearFailures();
@@ -45,7 +50,7 @@ function draft(patientId: string, reasons: string[]): PeerPlanDraft {
   return {
     version: 1,
     patientId,
-    createdAt: new Date().toISOString(),
+    createdAt: TEST_NOW.toISOString(),
     ids: { carePlan: uuid(), careTeam: uuid(), write: uuid() },
     goals: [{ id: uuid(), text: 'Stay connected with treatment.' }],
     activities: PEER_ACTIVITIES.map((a, i) => ({ code: a.code, selected: i < 2, description: '' })),
@@ -55,7 +60,7 @@ function draft(patientId: string, reasons: string[]): PeerPlanDraft {
       reason,
       context: `Follow up: ${reason}.`,
       priority: 'routine' as const,
-      due: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+      due: new Date(TEST_NOW.getTime() + 7 * 86_400_000).toISOString().slice(0, 10),
     })),
   };
 }
@@ -64,7 +69,7 @@ function ctx(d: PeerPlanDraft, who: string, existing?: CarePlan & { id: string }
   return {
     draft: d,
     user: { reference: `Practitioner/${who}` },
-    now: new Date(),
+    now: TEST_NOW,
     ...(existing ? { existing: { plan: existing, etag: etagOf(existing) } } : {}),
     app: { name: 'Peer Recovery SMART app', version: '0.1.0' },
   };
@@ -124,7 +129,7 @@ describe('two clinicians, one patient', () => {
         const second = results.find((r) => r.guard.otherPlan) ?? results[1];
         const secondDraft = second === results[0] ? a : b;
         const other = await otherPlanFacts(send(), second.guard);
-        const message = writtenMessage(second, secondDraft, new Date(), other);
+        const message = writtenMessage(second, secondDraft, TEST_NOW, other);
         const s = await onServer(patient);
         o.sees = message;
         o.written = counts(s);
@@ -136,7 +141,7 @@ describe('two clinicians, one patient', () => {
             message,
           ) || !/rapid|taper/i.test(message);
       },
-      60_000,
+      IO_TEST_TIMEOUT_MS,
     );
   }
 
@@ -151,7 +156,7 @@ describe('two clinicians, one patient', () => {
       await writePeerPlan(send(), ctx(first, 'dr-okafor'), true, 're-read');
       const result = await writePeerPlan(send(), ctx(second, 'dr-lindqvist'), true, 're-read');
       const other = await otherPlanFacts(send(), result.guard);
-      const message = writtenMessage(result, second, new Date(), other);
+      const message = writtenMessage(result, second, TEST_NOW, other);
       const s = await onServer(patient);
       o.sees = message;
       o.written = counts(s);
@@ -162,7 +167,7 @@ describe('two clinicians, one patient', () => {
           message,
         ) || !/Already covered by open follow-ups, so not added again: .*missed/i.test(message);
     },
-    60_000,
+    IO_TEST_TIMEOUT_MS,
   );
 });
 
@@ -195,7 +200,7 @@ describe('a write whose answer is lost', () => {
           (e: unknown) => (e instanceof FhirError ? describeFhirError(e) : String(e)),
         );
         const retry = await writePeerPlan(send(), ctx(d, 'dr-okafor'), useTransaction, 're-read');
-        const message = writtenMessage(retry, d, new Date());
+        const message = writtenMessage(retry, d, TEST_NOW);
         const s = await onServer(patient);
         o.sees = `${first} → Retry: ${message}`;
         o.written = counts(s);
@@ -206,7 +211,7 @@ describe('a write whose answer is lost', () => {
           s.perReason.get('missed-visit') !== 1;
         o.misread = first === 'written' || /second one/.test(message);
       },
-      60_000,
+      IO_TEST_TIMEOUT_MS,
     );
   }
 });

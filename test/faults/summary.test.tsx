@@ -6,12 +6,17 @@
  */
 import { screen, waitFor, within } from '@testing-library/react';
 import type { Bundle, BundleEntry, Observation } from 'fhir/r4';
-import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, vi } from 'vitest';
+import { TEST_NOW } from '../fixtures/clock';
 import { Ctx, UDS, uds } from '../fixtures/cohort/builders';
 import { buildCohort } from '../fixtures/cohort/index';
 import { startTestFhir, TEST_FHIR_BASE, type Injected, type TestFhir } from '../msw/fhirServer';
 import { isBlank, manualTimer, regionText, renderChart, stillLoading } from './harness';
 import { faultCase } from './recorder';
+import { IO_TEST_TIMEOUT_MS } from '../fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const KEYS = [
   'oxycodone-stable-120',
@@ -19,7 +24,7 @@ const KEYS = [
   'fentanyl-detected',
   'taper-gradual',
 ] as const;
-const asOf = new Date();
+const asOf = TEST_NOW;
 const cohort = buildCohort(asOf);
 /** 60 older drug tests for taper-gradual; the oldest (page 60 of a 1-per-page server) shows fentanyl. */
 const OLD_TESTS: Observation[] = Array.from({ length: 60 }, (_, i) =>
@@ -48,7 +53,7 @@ beforeAll(async () => {
       medicationCodeableConcept: { text: 'unrelated' },
     },
   ]);
-}, 60_000);
+}, IO_TEST_TIMEOUT_MS);
 afterAll(() => fhir.close());
 afterEach(() => {
   fhir.clearFailures();
@@ -142,7 +147,7 @@ describe('misread data', () => {
       // Counted once: every section says exactly what it says without the repeat (120, not 240 MME/day).
       o.misread = SECTIONS.some((_, i) => after[i] !== before[i]) || o.reached.length !== 3;
     },
-    60_000,
+    IO_TEST_TIMEOUT_MS,
   );
 
   faultCase(
@@ -188,7 +193,7 @@ describe('misread data', () => {
         !/Judged without: .*lab results \(urine drug tests\) \(only partly loaded\)/.test(head) ||
         pages.length <= 50;
     },
-    60_000,
+    IO_TEST_TIMEOUT_MS,
   );
 
   faultCase('condition-search-fails', 'the Condition search answers 500', async (o) => {
@@ -333,7 +338,7 @@ describe('waiting: Retry-After, and requests that never answer', () => {
       o.blank = isBlank(view.container);
       o.misread = !/did not answer within 20 seconds/.test(tests);
     },
-    60_000,
+    IO_TEST_TIMEOUT_MS,
   );
 
   faultCase(
@@ -360,7 +365,7 @@ describe('waiting: Retry-After, and requests that never answer', () => {
       o.blank = isBlank(view.container);
       o.misread = !/did not answer within 20 seconds/.test(o.sees);
     },
-    60_000,
+    IO_TEST_TIMEOUT_MS,
   );
 });
 
@@ -447,6 +452,6 @@ describe('malformed fields cost the field, not the screen', () => {
           }),
       );
     },
-    60_000,
+    IO_TEST_TIMEOUT_MS,
   );
 });

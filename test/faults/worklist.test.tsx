@@ -6,16 +6,21 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Bundle, FhirResource, Patient, Task } from 'fhir/r4';
-import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, vi } from 'vitest';
 import { loadWorklist } from '../../src/fhir/worklist';
 import { fhirclientTransport } from '../../src/fhir/transport';
 import { scopesFor } from '../../src/smart/scopes';
+import { TEST_NOW } from '../fixtures/clock';
 import { buildCohort } from '../fixtures/cohort/index';
 import { startTestFhir, testClient, type TestFhir } from '../msw/fhirServer';
 import { isBlank, manualTimer, renderWorklist, stillLoading } from './harness';
 import { faultCase } from './recorder';
+import { IO_TEST_TIMEOUT_MS } from '../fixtures/timeouts';
 
-const cohort = buildCohort(new Date());
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
+
+const cohort = buildCohort(TEST_NOW);
 const OWN = 'ed-visit-peer-task-1'; // peer-morales's
 const OTHERS = 'fentanyl-detected-peer-task-1'; // peer-baker's
 const ME = 'Practitioner/peer-morales';
@@ -31,7 +36,7 @@ beforeAll(async () => {
     ...cohort.shared,
     ...cohort.patients.flatMap((p) => p.resources),
   ] as FhirResource[]);
-}, 60_000);
+}, IO_TEST_TIMEOUT_MS);
 afterAll(() => fhir.close());
 let snapshot: Task;
 beforeEach(async () => {
@@ -103,7 +108,7 @@ describe('worklist writes whose answer is lost', () => {
       o.lost = n === 0;
       o.misread = !saved || !/answer was lost/.test(o.sees);
     },
-    60_000,
+    IO_TEST_TIMEOUT_MS,
   );
 
   faultCase(
@@ -152,7 +157,7 @@ describe('worklist writes whose answer is lost', () => {
         !saved ||
         /Nothing of yours was saved/.test(o.sees);
     },
-    60_000,
+    IO_TEST_TIMEOUT_MS,
   );
 
   faultCase(
@@ -181,7 +186,7 @@ describe('worklist writes whose answer is lost', () => {
       o.doubled = n > 0; // nothing of the peer's is written on a real conflict
       o.misread = !/Someone else changed this follow-up/.test(o.sees);
     },
-    60_000,
+    IO_TEST_TIMEOUT_MS,
   );
 });
 
@@ -219,7 +224,7 @@ describe('minimum necessary', () => {
         screen.queryAllByRole('button', { name: nameOf('fentanyl-detected') }).length > 0;
       o.misread = !(all.entry ?? []).some((e) => e.resource?.id === OTHERS); // the fault really was sent
     },
-    60_000,
+    IO_TEST_TIMEOUT_MS,
   );
 
   faultCase(
@@ -333,6 +338,6 @@ describe('malformed people and a search that never answers', () => {
         !/did not answer within 20 seconds/.test(o.sees) ||
         !within(alert as HTMLElement).queryByRole('button', { name: 'Try again' });
     },
-    60_000,
+    IO_TEST_TIMEOUT_MS,
   );
 });

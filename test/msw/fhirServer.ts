@@ -8,6 +8,7 @@ import type { FhirResource } from 'fhir/r4';
 import ClientModule from 'fhirclient/lib/Client';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { behaviour, type Behaviour } from '../sandbox/behaviour';
 import { SandboxFhirServer, type FhirHttpRequest } from '../sandbox/fhir';
 
 export const TEST_FHIR_BASE = 'http://ehr.test/fhir';
@@ -53,12 +54,17 @@ function injectedResponse(i: Injected): Response | Promise<Response> {
   return HttpResponse.json(i.body ?? {}, { status: i.status, headers: i.headers ?? {} });
 }
 
-export async function startTestFhir(resources: FhirResource[]): Promise<TestFhir> {
+export async function startTestFhir(
+  resources: FhirResource[],
+  /** Strict behaviours of the engine (see test/sandbox/behaviour.ts); default friendly. */
+  strict: Partial<Behaviour> = {},
+): Promise<TestFhir> {
   const engine = new SandboxFhirServer({
     fhirBase: TEST_FHIR_BASE,
     authorizeUrl: 'http://ehr.test/auth/authorize',
     tokenUrl: 'http://ehr.test/auth/token',
     resourceTypes: [...new Set(resources.map((r) => r.resourceType))],
+    behaviour: behaviour(strict),
   });
   // @types/fhir and Medplum's own R4 types describe the same JSON.
   for (const r of resources)

@@ -6,17 +6,25 @@
  * signed in), a small picker for standalone launches, and the SMART context
  * (patient, encounter, need_patient_banner) added to token responses.
  */
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import {
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, {
   errors,
-  type AccessTokenModel,
   type Configuration,
   type InteractionDetails,
   type KoaContextLike,
 } from 'oidc-provider';
 import type { CohortUser } from '../fixtures/cohort/index';
+import { behaviour as friendly, type Behaviour } from './behaviour';
 import { escapeHtml, page } from './html';
+import { decodeLauncherOptions, type Mount } from './launcherAddress';
 import { createMemoryAdapterFactory } from './memoryAdapter';
 import { parseResourceScope } from './scopes';
 
@@ -64,6 +72,21 @@ export interface AuthOptions {
   users: CohortUser[];
   patients: PatientChoice[];
   smartStyleUrl?: string;
+  /** Strict switches (refresh, token format), read live. */
+  behaviour?: Behaviour;
+  /** Which of the sandbox's FHIR bases a URL (an `aud`) is, if any (it answers at several). */
+  mountOf?: (url: string | undefined) => Mount | undefined;
+}
+
+/** What the sandbox needs to know about an access token, whatever its format. */
+interface TokenFacts {
+  jti: string;
+  grantId?: string;
+  scope: string;
+  aud: string[];
+  accountId: string;
+  clientId: string;
+  expired: boolean;
 }
 
 export type TokenCheck =
@@ -87,10 +110,12 @@ export class SandboxAuth {
   private readonly revoked = new Set<string>();
   private readonly opts: AuthOptions;
   private readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  private readonly publicKey: KeyObject;
 
   constructor(opts: AuthOptions) {
     this.opts = opts;
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.publicKey = createPublicKey(privateKey);
     const jwk = {
       ...privateKey.export({ format: 'jwk' }),
       kid: 'sandbox-1',
@@ -133,9 +158,23 @@ export class SandboxAuth {
             if (resource !== opts.fhirBase) throw new errors.InvalidTarget();
             return {
               scope: allowedScopes,
-              accessTokenFormat: 'opaque',
               accessTokenTTL: opts.accessTokenTtlSeconds,
+              ...(this.behaviour.opaqueAccessTokens
+                ? { accessTokenFormat: 'opaque' }
+                : { accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
             };
+          },
+        },
+      },
+      formats: {
+        customizers: {
+          // A JWT access token is not stored: it carries the grant it belongs to.
+          jwt: (
+            _ctx: unknown,
+            token: { grantId?: string },
+            jwt: { payload: Record<string, unknown> },
+          ) => {
+            jwt.payload.sandbox_grant = token.grantId;
           },
         },
       },
@@ -155,9 +194,11 @@ export class SandboxAuth {
       expiresWithSession: () => false,
       issueRefreshToken: (
         _ctx: unknown,
-        client: { grantTypeAllowed(t: string): boolean },
+        client: { grantTypeAllowed(t: string): boolean; clientAuthMethod?: string },
         code: { scopes: Set<string> },
       ) =>
+        // Strict: like EHRs that give public clients no refresh token at all.
+        !(this.behaviour.noRefreshTokenForPublicClients && client.clientAuthMethod === 'none') &&
         client.grantTypeAllowed('refresh_token') &&
         (code.scopes.has('offline_access') || code.scopes.has('online_access')),
       clientBasedCORS: (_ctx: unknown, origin: string) => opts.allowedOrigins.includes(origin),
@@ -192,9 +233,76 @@ export class SandboxAuth {
     });
     this.provider.use(async (ctx, next) => {
       await next();
-      if (ctx.oidc?.route === 'token' && ctx.status === 200) await this.decorateTokenResponse(ctx);
+      if (ctx.oidc?.route !== 'token' || ctx.status !== 200) return;
+      const grantType = ctx.oidc.params?.grant_type;
+      if (grantType === 'refresh_token' && this.behaviour.refreshRefused) {
+        // Strict: the EHR session ended, so the refresh is refused (RFC 6749 §5.2).
+        await this.forget((ctx.body as { access_token?: unknown } | undefined)?.access_token);
+        ctx.status = 400;
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = {
+          error: 'invalid_grant',
+          error_description: 'The session with the EHR has ended; launch the app again.',
+        };
+        return;
+      }
+      await this.decorateTokenResponse(ctx);
     });
     this.handler = this.provider.callback();
+  }
+
+  private get behaviour(): Behaviour {
+    return this.opts.behaviour ?? friendly();
+  }
+
+  /**
+   * The facts of an access token: a JWT is checked against the sandbox's key
+   * and read; an opaque one is looked up.
+   */
+  private async readToken(value: string): Promise<TokenFacts | undefined> {
+    const parts = value.split('.');
+    if (parts.length === 3) {
+      const [header, payload, signature] = parts as [string, string, string];
+      const signed = verify(
+        'RSA-SHA256',
+        Buffer.from(`${header}.${payload}`),
+        this.publicKey,
+        Buffer.from(signature, 'base64url'),
+      );
+      if (!signed) return undefined;
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
+        string,
+        unknown
+      >;
+      if (claims.iss !== this.opts.issuer || typeof claims.jti !== 'string') return undefined;
+      return {
+        jti: claims.jti,
+        ...(typeof claims.sandbox_grant === 'string' ? { grantId: claims.sandbox_grant } : {}),
+        scope: typeof claims.scope === 'string' ? claims.scope : '',
+        aud: ([] as unknown[]).concat(claims.aud).filter((a): a is string => typeof a === 'string'),
+        accountId: String(claims.sub ?? ''),
+        clientId: String(claims.client_id ?? ''),
+        expired: typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now(),
+      };
+    }
+    const at = await this.provider.AccessToken.find(value, { ignoreExpiration: true });
+    if (!at) return undefined;
+    return {
+      jti: at.jti,
+      grantId: at.grantId,
+      scope: at.scope ?? '',
+      aud: ([] as unknown[]).concat(at.aud).filter((a): a is string => typeof a === 'string'),
+      accountId: at.accountId,
+      clientId: at.clientId,
+      expired: at.isExpired,
+    };
+  }
+
+  /** Makes a token that was issued but not handed out unusable. */
+  private async forget(value: unknown): Promise<void> {
+    if (typeof value !== 'string') return;
+    const facts = await this.readToken(value);
+    if (facts) this.revoked.add(facts.jti);
   }
 
   /** Registers a launch (as an EHR does when a user opens the app) and returns its opaque id. */
@@ -214,15 +322,14 @@ export class SandboxAuth {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!m) return { ok: false, reason: 'missing' };
     const token = m[1] as string;
-    const at = await this.provider.AccessToken.find(token, { ignoreExpiration: true });
+    const at = await this.readToken(token);
     if (!at) return { ok: false, reason: 'invalid' };
-    if (at.isExpired || this.revoked.has(at.jti)) return { ok: false, reason: 'expired' };
-    const aud = Array.isArray(at.aud) ? at.aud : [at.aud];
-    if (!aud.includes(this.opts.fhirBase)) return { ok: false, reason: 'invalid' };
-    const ctx = this.grants.get(at.grantId);
+    if (at.expired || this.revoked.has(at.jti)) return { ok: false, reason: 'expired' };
+    if (!at.aud.includes(this.opts.fhirBase)) return { ok: false, reason: 'invalid' };
+    const ctx = at.grantId ? this.grants.get(at.grantId) : undefined;
     return {
       ok: true,
-      scopes: (at.scope ?? '').split(' ').filter(Boolean),
+      scopes: at.scope.split(' ').filter(Boolean),
       userId: at.accountId,
       clientId: at.clientId,
       ...(ctx?.patientId ? { patientId: ctx.patientId } : {}),
@@ -241,8 +348,8 @@ export class SandboxAuth {
     if (rest === '/auth') {
       const params = req.method === 'GET' ? url.searchParams : undefined;
       if (params) {
-        const aud = params.get('aud');
-        if (aud !== this.opts.fhirBase) {
+        const aud = params.get('aud') ?? undefined;
+        if (aud !== this.opts.fhirBase && !this.opts.mountOf?.(aud)) {
           sendHtml(
             res,
             400,
@@ -284,8 +391,10 @@ export class SandboxAuth {
     const params = details.params;
     const requested = (params.scope ?? '').split(' ').filter(Boolean);
     const launchId = params.launch;
+    const mount = this.opts.mountOf?.(params.aud);
     if (launchId) {
-      const launch = this.launches.get(launchId);
+      // A launch the simulator registered, or launch options as the SMART App Launcher sends them.
+      const launch = this.launches.get(launchId) ?? this.launchFromOptions(launchId);
       if (!launch) {
         await this.provider.interactionFinished(
           req,
@@ -298,8 +407,45 @@ export class SandboxAuth {
       await this.finish(req, res, details, requested, launch);
       return;
     }
+    // The launcher's plain address takes no standalone launch: it needs options in the path.
+    if (mount?.kind === 'launcher') {
+      await this.provider.interactionFinished(
+        req,
+        res,
+        {
+          error: 'invalid_request',
+          error_description: 'Invalid launch options: SyntaxError: Unexpected end of JSON input',
+        },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
     // Standalone launch: a simple picker stands in for the EHR's login (and patient selection).
     const wantsPatient = requested.includes('launch/patient');
+    if (mount?.kind === 'launcher-sim' && req.method !== 'POST') {
+      // Launch options in the address choose the user (and patient), as on the launcher.
+      const options = decodeLauncherOptions(mount.options);
+      if (!options) {
+        await this.provider.interactionFinished(
+          req,
+          res,
+          { error: 'invalid_request', error_description: 'Invalid launch options' },
+          { mergeWithLastSubmission: false },
+        );
+        return;
+      }
+      const userId = this.userFor(options.provider);
+      const patientId = this.opts.patients.find((p) => p.id === options.patient.split(',')[0])?.id;
+      if (userId && (!wantsPatient || patientId)) {
+        await this.finish(req, res, details, requested, {
+          userId,
+          ...(wantsPatient && patientId ? { patientId } : {}),
+          needPatientBanner: true,
+          ...(this.opts.smartStyleUrl ? { smartStyleUrl: this.opts.smartStyleUrl } : {}),
+        });
+        return;
+      }
+    }
     if (req.method === 'POST') {
       const form = new URLSearchParams(await readBody(req));
       const userId = form.get('user') ?? '';
@@ -317,6 +463,22 @@ export class SandboxAuth {
       }
     }
     sendHtml(res, 200, this.pickerPage(details.uid, wantsPatient));
+  }
+
+  /** A sandbox user named by a launcher provider id (the user's id or their Practitioner id). */
+  private userFor(provider: string): string | undefined {
+    const id = provider.split(',')[0] ?? '';
+    return this.opts.users.find((u) => u.id === id || u.practitionerId === id)?.id;
+  }
+
+  /** An EHR launch whose `launch` is launcher options (provider-ehr), as the launcher sends it. */
+  private launchFromOptions(launch: string): LaunchContext | undefined {
+    const options = decodeLauncherOptions(launch);
+    if (options?.launchType !== 'provider-ehr') return undefined;
+    const userId = this.userFor(options.provider);
+    if (!userId) return undefined;
+    const patientId = this.opts.patients.find((p) => p.id === options.patient.split(',')[0])?.id;
+    return { userId, needPatientBanner: true, ...(patientId ? { patientId } : {}) };
   }
 
   private async finish(
@@ -347,15 +509,13 @@ export class SandboxAuth {
   private async decorateTokenResponse(ctx: KoaContextLike): Promise<void> {
     const body = ctx.body as Record<string, unknown> | undefined;
     if (!body || typeof body.access_token !== 'string') return;
-    const at: AccessTokenModel | undefined = await this.provider.AccessToken.find(
-      body.access_token,
-    );
+    const at = await this.readToken(body.access_token);
     if (!at) return;
     this.issued.add(at.jti);
-    const launch = this.grants.get(at.grantId);
+    const launch = at.grantId ? this.grants.get(at.grantId) : undefined;
     if (!launch) return;
     // Report what the token really carries plus the OIDC/launch scopes oidc-provider keeps apart.
-    const tokenScopes = new Set((at.scope ?? '').split(' ').filter(Boolean));
+    const tokenScopes = new Set(at.scope.split(' ').filter(Boolean));
     const granted = launch.scope
       .split(' ')
       .filter((s) => tokenScopes.has(s) || OIDC_SCOPES.includes(s));

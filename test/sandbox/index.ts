@@ -10,8 +10,17 @@ import type { Resource } from '@medplum/fhirtypes';
 import * as cohortModule from '../fixtures/cohort/index';
 import type { Cohort } from '../fixtures/cohort/index';
 import { OIDC_SCOPES, readBody, SandboxAuth, sendHtml, type LaunchContext } from './auth';
+import { behaviour, BEHAVIOUR_NAMES, FRIENDLY, STRICT, type Behaviour } from './behaviour';
 import { BASE_RESOURCE_TYPES, SandboxFhirServer, type SandboxRepository } from './fhir';
 import { escapeHtml, page } from './html';
+import {
+  baseMount,
+  crossSiteVariant,
+  encodeLauncherOptions,
+  fhirMount,
+  type LauncherOptions,
+  type Mount,
+} from './launcherAddress';
 import { enumerateResourceScopes } from './scopes';
 import { appLaunchHref, launchedPage, launcherPage } from './simulator';
 
@@ -38,6 +47,11 @@ export interface SandboxOptions {
   defaultPageSize?: number;
   /** Optional smart_style_url to put in token responses. */
   smartStyleUrl?: string;
+  /**
+   * Strict behaviours of real EHRs, one switch each (see ./behaviour.ts);
+   * `STRICT` turns every one on. Default: all off (friendly).
+   */
+  strict?: Partial<Behaviour>;
 }
 
 export interface RequestLogEntry {
@@ -69,6 +83,12 @@ export interface Sandbox {
   appLaunchUrl: string;
   /** `${appLaunchUrl}?iss=<fhirBase>`: where a standalone launch starts. */
   standaloneLaunchUrl: string;
+  /** The SMART App Launcher's plain address on this sandbox: `${url}/v/r4/fhir`. */
+  launcherFhirBase: string;
+  /** A launcher-style standalone address, options in the path: `${url}/v/r4/sim/<options>/fhir`. */
+  launcherStandaloneBase(options: Partial<LauncherOptions>): string;
+  /** Where the simulator frames the app (cross-site when that switch is on). */
+  appLaunchUrlNow(): string;
   cohort: Cohort;
   close(): Promise<void>;
   /** Every access token issued so far becomes invalid (401); refresh tokens still work. */
@@ -79,6 +99,9 @@ export interface Sandbox {
   launchUrl(launchId: string): string;
   /** The in-memory repository (direct reads/writes bypass auth). */
   repository: SandboxRepository;
+  /** The strict switches in force (live: change them with setBehaviour). */
+  behaviour: Readonly<Behaviour>;
+  setBehaviour(partial: Partial<Behaviour>): void;
   fhir: SandboxFhirServer;
   /** FHIR requests (not auth/simulator), in arrival order. */
   requestLog: RequestLogEntry[];
@@ -109,13 +132,26 @@ const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const appLaunchUrl = opts.appLaunchUrl ?? 'http://localhost:5173/launch.html';
-  const redirectUris = opts.redirectUris ?? ['http://localhost:5173/index.html'];
+  // The app may be framed from the other loopback name (cross-site switch): register both.
+  const redirectUris = [
+    ...new Set(
+      (opts.redirectUris ?? ['http://localhost:5173/index.html']).flatMap((u) => [
+        u,
+        crossSiteVariant(u),
+      ]),
+    ),
+  ];
   const clientId = opts.clientId ?? 'peer-recovery-app';
   const latencyMs = opts.latencyMs ?? 0;
   const cohort = opts.cohort ?? loadCohort(opts.asOf ?? new Date());
   const allowedOrigins = [
-    ...new Set([appLaunchUrl, ...redirectUris].map((u) => new URL(u).origin)),
+    ...new Set(
+      [appLaunchUrl, crossSiteVariant(appLaunchUrl), ...redirectUris].map((u) => new URL(u).origin),
+    ),
   ];
+
+  // One live object: the FHIR server and the authorization server read it per request.
+  const live = behaviour(opts.strict);
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -142,6 +178,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     resourceTypes: [...resourceTypes],
     ...(opts.disabled ? { disabled: opts.disabled } : {}),
     ...(opts.defaultPageSize ? { defaultPageSize: opts.defaultPageSize } : {}),
+    behaviour: live,
   });
   for (const r of [...cohort.shared, ...cohort.patients.flatMap((p) => p.resources)]) {
     if (!r.id) throw new Error(`Cohort resource without id (${r.resourceType})`);
@@ -165,7 +202,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     users: cohort.users,
     patients: patientChoices,
     ...(opts.smartStyleUrl ? { smartStyleUrl: opts.smartStyleUrl } : {}),
+    behaviour: live,
+    mountOf: (base) => baseMount(url, base),
   });
+  /** Where the simulator frames the app now: from another site when that switch is on. */
+  const appLaunchUrlNow = (): string =>
+    live.crossSiteApp ? crossSiteVariant(appLaunchUrl) : appLaunchUrl;
+  const launcherFhirBase = `${url}/v/r4/fhir`;
+  const launcherStandaloneBase = (o: Partial<LauncherOptions>): string =>
+    `${url}/v/r4/sim/${encodeLauncherOptions(o)}/fhir`;
 
   const requestLog: RequestLogEntry[] = [];
   const failRules: { method: string; path: string | RegExp; remaining: number; status: number }[] =
@@ -257,9 +302,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     ],
   };
 
-  const handleFhir = async (req: IncomingMessage, res: ServerResponse, u: URL): Promise<void> => {
+  const handleFhir = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    u: URL,
+    mount: Mount,
+  ): Promise<void> => {
     const started = Date.now();
-    const rest = u.pathname.slice('/fhir'.length);
+    const rest = mount.rest;
     const resourceType = rest.split('/').filter(Boolean)[0] ?? '';
     const finish = (status: number): void => {
       requestLog.push({
@@ -298,7 +348,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (!isMetadata) {
       const check = await auth.checkAccessToken(req.headers.authorization);
       if (!check.ok) {
-        const realm = `Bearer realm="${fhirBase}"`;
+        const realm = `Bearer realm="${mount.base}"`;
         res.setHeader(
           'WWW-Authenticate',
           check.reason === 'missing'
@@ -354,6 +404,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         searchParams: u.searchParams,
         headers: req.headers,
         body,
+        base: mount.base,
       },
       access,
     );
@@ -372,9 +423,57 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     res: ServerResponse,
     u: URL,
   ): Promise<boolean> => {
-    const simOpts = { fhirBase, appLaunchUrl, cohort };
+    const frameUrl = appLaunchUrlNow();
+    const simOpts = {
+      fhirBase,
+      appLaunchUrl: frameUrl,
+      cohort,
+      behaviour: live,
+      launcherFhirBase,
+    };
     if (u.pathname === '/' && req.method === 'GET') {
       sendHtml(res, 200, launcherPage(simOpts));
+      return true;
+    }
+    // The server-behaviour form: strict switches, for integration teams to try one by one.
+    if (u.pathname === '/behaviour' && req.method === 'POST') {
+      const form = new URLSearchParams(await readBody(req));
+      const preset = form.get('preset');
+      Object.assign(
+        live,
+        preset === 'strict'
+          ? STRICT
+          : preset === 'friendly'
+            ? FRIENDLY
+            : Object.fromEntries(BEHAVIOUR_NAMES.map((n) => [n, form.get(n) === 'on'])),
+      );
+      res.statusCode = 303;
+      res.setHeader('Location', '/');
+      res.end();
+      return true;
+    }
+    if (u.pathname === '/api/behaviour' && req.method === 'POST') {
+      const input = JSON.parse(await readBody(req)) as Partial<Behaviour>;
+      for (const n of BEHAVIOUR_NAMES) if (typeof input[n] === 'boolean') live[n] = input[n];
+      sendJson(res, 200, live, 'application/json');
+      return true;
+    }
+    // A standalone launch at a launcher-style address, as the public SMART sandbox's
+    // "Provider Standalone Launch" gives it: the options (user, patient) are in the path.
+    if (u.pathname === '/launcher-standalone' && req.method === 'GET') {
+      const q = u.searchParams;
+      const worklist = q.get('profile') === 'worklist';
+      const iss = launcherStandaloneBase({
+        launchType: 'provider-standalone',
+        provider: q.get('user') ?? '',
+        patient: worklist ? '' : (q.get('patient') ?? ''),
+      });
+      res.statusCode = 302;
+      res.setHeader(
+        'Location',
+        appLaunchHref(frameUrl, iss, undefined, worklist ? 'worklist' : undefined),
+      );
+      res.end();
       return true;
     }
     if (u.pathname === '/launch' && req.method === 'GET') {
@@ -415,7 +514,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         200,
         launchedPage(
           simOpts,
-          appLaunchHref(appLaunchUrl, fhirBase, launch, patient ? undefined : 'worklist'),
+          appLaunchHref(frameUrl, fhirBase, launch, patient ? undefined : 'worklist'),
           userName,
           patientName,
         ),
@@ -432,12 +531,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           200,
           {
             launch,
-            url: appLaunchHref(
-              appLaunchUrl,
-              fhirBase,
-              launch,
-              input.patient ? undefined : 'worklist',
-            ),
+            url: appLaunchHref(frameUrl, fhirBase, launch, input.patient ? undefined : 'worklist'),
           },
           'application/json',
         );
@@ -462,14 +556,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const u = new URL(req.url ?? '/', url);
     const run = async (): Promise<void> => {
-      if (u.pathname === '/fhir' || u.pathname.startsWith('/fhir/')) {
+      const mount = fhirMount(url, u.pathname);
+      if (mount) {
         setCors(req, res);
         if (req.method === 'OPTIONS') {
           res.statusCode = 204;
           res.end();
           return;
         }
-        await handleFhir(req, res, u);
+        await handleFhir(req, res, u, mount);
         return;
       }
       if (u.pathname === '/auth' || u.pathname.startsWith('/auth/')) {
@@ -501,9 +596,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     redirectUris,
     appLaunchUrl,
     standaloneLaunchUrl: appLaunchHref(appLaunchUrl, fhirBase),
+    launcherFhirBase,
+    launcherStandaloneBase,
+    appLaunchUrlNow,
     cohort,
     repository: fhir.repo,
     fhir,
+    behaviour: live,
+    setBehaviour: (partial) => {
+      Object.assign(live, partial);
+    },
     requestLog,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -13,7 +13,8 @@ declare module 'oidc-provider' {
     body: unknown;
     query: Record<string, string | string[] | undefined>;
     querystring: string;
-    oidc?: { route?: string };
+    oidc?: { route?: string; params?: Record<string, unknown> };
+    set(field: string, value: string): void;
   }
   export type Middleware = (ctx: KoaContextLike, next: () => Promise<void>) => Promise<void>;
 

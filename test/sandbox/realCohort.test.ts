@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Bundle } from 'fhir/r4';
 import * as cohortModule from '../fixtures/cohort/index';
 import { startSandbox } from './index';
 import { authorizeForTest, fhirFetch } from './testClient';
+import { IO_TEST_TIMEOUT_MS } from '../fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 // Runs once the real cohort is implemented (the contract may still be declaration-only).
 const hasCohort = typeof (cohortModule as { buildCohort?: unknown }).buildCohort === 'function';

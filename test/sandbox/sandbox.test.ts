@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bundle, CapabilityStatement, OperationOutcome, Resource, Task } from 'fhir/r4';
 import { startSandbox, type Sandbox } from './index';
 import { miniCohort } from './miniCohort';
@@ -12,6 +12,10 @@ import {
   refreshToken,
   type TokenResponse,
 } from './testClient';
+import { IO_TEST_TIMEOUT_MS } from '../fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const CLINICIAN_SCOPE =
   'launch openid fhirUser offline_access patient/*.rs user/Task.cruds user/CarePlan.cruds';

@@ -1,19 +1,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BANNED_TERMS, bannedTermsIn } from './bannedTerms';
+import { IO_TEST_TIMEOUT_MS } from '../fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SRC = join(ROOT, 'src');
 
-/** Source files that ship: tests and test helpers are left out. */
+/** Source files that ship: tests are left out (test helpers live under test/). */
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'scenarios' ? [] : sourceFiles(p);
+    if (e.isDirectory()) return sourceFiles(p);
     if (!/\.tsx?$/.test(e.name) || /\.test\.tsx?$/.test(e.name)) return [];
-    if (e.name === 'test-builders.ts') return [];
     return [p];
   });
 }

@@ -2,19 +2,26 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { FhirResource, Patient } from 'fhir/r4';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
+import { TEST_NOW } from '../../../test/fixtures/clock';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
 import { fhirclientTransport } from '../../fhir/transport';
 import { scopesFor } from '../../smart/scopes';
 import type { Session } from '../../smart/session';
 import { formatName } from '../../ui/PatientBanner';
+import { ClockContext, fixedClock } from '../session/clock';
 import { SessionContext } from '../session/SessionContext';
 import { planChecks } from './checks';
 import { IntegrationCheck, verdictOf } from './IntegrationCheck';
+import { planSearchProbes } from './searchProbes';
+import { IO_TEST_TIMEOUT_MS, UI_WAIT_MS } from '../../../test/fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const KEY = 'stable-buprenorphine';
-const cohort = buildCohort(new Date());
+const cohort = buildCohort(TEST_NOW);
 const patientFile = cohort.patients.find((p) => p.key === KEY);
 const SMART_CONFIG = {
   authorization_endpoint: 'http://ehr.test/auth/authorize',
@@ -72,9 +79,11 @@ function renderCheck(granted = 'launch openid fhirUser patient/*.rs user/*.rs') 
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={queryClient}>
-      <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
-        <IntegrationCheck />
-      </SessionContext.Provider>
+      <ClockContext.Provider value={fixedClock(TEST_NOW)}>
+        <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
+          <IntegrationCheck />
+        </SessionContext.Provider>
+      </ClockContext.Provider>
     </QueryClientProvider>,
   );
 }
@@ -88,12 +97,12 @@ const row = (label: string) => {
 
 async function settled() {
   await waitFor(() => expect(screen.queryAllByText('Checking…')).toHaveLength(0), {
-    timeout: 5000,
+    timeout: UI_WAIT_MS,
   });
   await screen.findByRole('rowheader', { name: 'Patient — read' });
 }
 
-describe('Integration check', { timeout: 20_000 }, () => {
+describe('Integration check', () => {
   it('lists every interaction the app needs, advertised and tried live, with reads only and no patient data', async () => {
     serveSmartConfiguration();
     fhir.requests.length = 0;
@@ -102,7 +111,7 @@ describe('Integration check', { timeout: 20_000 }, () => {
     await waitFor(() => expect(text(row('Patient — read'))).toContain('Works (200)'));
 
     expect(text(row('Observation — search'))).toContain(
-      'GET Observation?patient={patient}&category=laboratory',
+      'GET Observation?patient=Patient/{patient}&category=laboratory',
     );
     expect(text(row('Observation — search'))).toContain('Works (200)');
     expect(text(row('MedicationRequest — _include=MedicationRequest:medication'))).toContain(
@@ -121,7 +130,7 @@ describe('Integration check', { timeout: 20_000 }, () => {
     // Read-only: GETs only, searches with a small _count.
     expect(fhir.requests.every((r) => r.startsWith('GET '))).toBe(true);
     for (const r of fhir.requests.filter((x) => /\?/.test(x) && !x.includes('_include')))
-      expect(r).toContain('_count=1');
+      expect(Number(new URLSearchParams(r.split('?')[1]).get('_count')), r).toBeLessThanOrEqual(50);
     // No patient data on screen: not the id, not the name.
     const patient = patientFile?.resources.find((r) => r.resourceType === 'Patient') as Patient;
     expect(document.body.textContent).not.toContain(KEY);
@@ -216,6 +225,7 @@ describe('verdicts', () => {
     patientId: 'p',
     grantedScopes: 'patient/*.rs',
     profile: 'chart',
+    today: TEST_NOW,
   }).find((l) => l.id === 'include:MedicationRequest:medication');
 
   it('an _include that returns nothing is not called working', () => {
@@ -236,12 +246,160 @@ describe('verdicts', () => {
   it('the worklist launch checks the peer Task search, and patient searches are not tried', () => {
     const lines = planChecks(
       { ...caps, interactions: {} },
-      { fhirUser: 'Practitioner/peer-morales', grantedScopes: 'user/*.rs', profile: 'worklist' },
+      {
+        fhirUser: 'Practitioner/peer-morales',
+        grantedScopes: 'user/*.rs',
+        profile: 'worklist',
+        today: TEST_NOW,
+      },
     );
     expect(lines.find((l) => l.id === 'Task:search-type')?.probe).toMatch(/^Task\?code=.*&status=/);
     expect(lines.find((l) => l.id === 'Observation:search-type')?.notTried).toMatch(/no patient/);
     expect(lines.find((l) => l.id === 'Practitioner:read')?.probe).toBe(
       'Practitioner/peer-morales',
     );
+  });
+});
+
+describe('which screen uses what', () => {
+  const caps = {
+    known: true,
+    transaction: true,
+    batch: true,
+    includes: {},
+    interactions: {},
+    searchParams: {},
+    conditionalCreate: [],
+  };
+  const lines = planChecks(caps, { grantedScopes: '', profile: 'worklist', today: TEST_NOW });
+  const usedBy = (id: string) => lines.find((l) => l.id === id)?.usedBy;
+
+  it('follows the screens’ own scopes and searches', () => {
+    expect(usedBy('include:MedicationRequest:medication')).toEqual(['chart']);
+    // The worklist reads its people by search with _elements, not _include=Task:patient (issue 12).
+    expect(usedBy('include:Task:patient')).toBeUndefined();
+    expect(usedBy('Patient:search-type')).toEqual(['worklist']);
+    expect(usedBy('system:transaction')).toEqual(['chart']);
+    expect(usedBy('Task:update')).toEqual(['worklist']);
+    expect(usedBy('Task:create')).toEqual(['chart']);
+    expect(usedBy('CarePlan:update')).toEqual(['chart']);
+    expect(usedBy('Observation:search-type')).toEqual(['chart']);
+    expect(usedBy('Patient:read')).toEqual(['chart', 'worklist']);
+    expect(usedBy('PractitionerRole:search-type')).toEqual(['chart', 'worklist']);
+    // searched by nobody: the app reads Medication by id only
+    expect(usedBy('Medication:search-type')).toEqual([]);
+  });
+});
+
+describe('the searches the screens send, on a strict server', { timeout: 30_000 }, () => {
+  const resources: FhirResource[] = [
+    ...cohort.shared,
+    ...cohort.patients.flatMap((p) => p.resources),
+  ];
+  const worklistScopes =
+    'launch openid fhirUser user/Task.rus user/Patient.r user/CarePlan.r user/Practitioner.r user/PractitionerRole.rs';
+
+  async function findings(strict: Parameters<typeof startTestFhir>[1]) {
+    fhir.close();
+    const strictFhir = await startTestFhir(resources, strict);
+    try {
+      const client = testClient({ fhirUser: 'Practitioner/peer-morales', scope: worklistScopes });
+      const send = fhirclientTransport(client);
+      const probes = planSearchProbes({
+        fhirUser: 'Practitioner/peer-morales',
+        grantedScopes: worklistScopes,
+        profile: 'worklist',
+      });
+      const out = new Map<string, { verdict: string; words: string; adaptation?: string }>();
+      for (const p of probes) {
+        const f = p.run ? await p.run(send) : undefined;
+        out.set(p.id, f ?? { verdict: 'untried', words: p.notTried ?? '' });
+      }
+      return { out, requests: [...strictFhir.requests] };
+    } finally {
+      strictFhir.close();
+      fhir = await startTestFhir(resources);
+    }
+  }
+
+  it('finds the peer’s role with the typed reference, says a bare id finds nothing, and that owner:missing is ignored', async () => {
+    const { out, requests } = await findings({
+      bareIdReferencesMatchNothing: true,
+      missingModifierIgnored: true,
+    });
+    expect(out.get('worklist:roles')).toMatchObject({ verdict: 'works' });
+    expect(out.get('worklist:roles')?.words).toMatch(/1 role found/);
+    expect(out.get('references:practitioner')?.words).toMatch(
+      /a bare id found none.*needs typed references/,
+    );
+    expect(out.get('worklist:owned')?.words).toMatch(/owned by the user or 1 role/);
+    expect(out.get('worklist:unowned')).toMatchObject({ verdict: 'failed' });
+    expect(out.get('worklist:unowned')?.words).toMatch(/ignored owner:missing/);
+    expect(out.get('worklist:unowned')?.adaptation).toMatch(/worklist does not show them/);
+    expect(out.get('chart:medication-administration')?.words).toMatch(/no patient in context/);
+    // read-only, and no id of the user or role in what is shown (only in the requests)
+    expect(requests.every((r) => r.startsWith('GET '))).toBe(true);
+  });
+
+  it('on a friendly server: both reference forms work, and owner:missing is honoured', async () => {
+    const { out } = await findings({});
+    expect(out.get('references:practitioner')?.words).toMatch(/Both forms work/);
+    expect(out.get('worklist:unowned')).toMatchObject({ verdict: 'works' });
+  });
+});
+
+describe('adaptations for the current screen only', { timeout: 20_000 }, () => {
+  it('on the worklist, a server without _include or the people search shows the people fallback, not the chart’s MedicationRequest one', async () => {
+    serveSmartConfiguration();
+    const cs = fhir.engine.capabilityStatement();
+    for (const r of cs.rest?.[0]?.resource ?? []) {
+      delete r.searchInclude;
+      // and no Patient search: the worklist reads its people by `Patient?_id=…&_elements=…`
+      if (r.type === 'Patient')
+        r.interaction = r.interaction?.filter((i) => i.code !== 'search-type');
+    }
+    fhir.failWhen((_m, url) =>
+      url.pathname.endsWith('/metadata') ? { status: 200, body: cs } : undefined,
+    );
+    const granted =
+      'launch openid fhirUser user/Task.rus user/Patient.r user/CarePlan.r user/Practitioner.r user/PractitionerRole.rs';
+    const client = testClient({ fhirUser: 'Practitioner/peer-morales', scope: granted });
+    client.state.scope = scopesFor('worklist', true, 'v2');
+    const session: Session = {
+      client,
+      serverUrl: 'http://ehr.test/fhir',
+      fhirUser: 'Practitioner/peer-morales',
+      grantedScopes: granted,
+      needPatientBanner: true,
+      profile: 'worklist',
+    };
+    render(
+      <QueryClientProvider
+        client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}
+      >
+        <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
+          <IntegrationCheck />
+        </SessionContext.Provider>
+      </QueryClientProvider>,
+    );
+    const heading = await screen.findByRole('heading', {
+      name: 'How the app adapts to this server',
+    });
+    await waitFor(
+      () =>
+        expect(text(heading.nextElementSibling)).toContain('Patient — search is not advertised'),
+      {
+        timeout: 10_000,
+      },
+    );
+    const adapts = text(heading.nextElementSibling);
+    expect(adapts).toContain('Name not available');
+    expect(adapts).not.toContain('MedicationRequest');
+    expect(adapts).not.toContain('Transaction');
+    // the worklist's own searches were tried and shown
+    const roles = screen.getByRole('rowheader', {
+      name: 'Worklist — the user’s PractitionerRoles',
+    });
+    await waitFor(() => expect(text(roles.closest('tr'))).toContain('1 role found'));
   });
 });

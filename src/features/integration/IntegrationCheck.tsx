@@ -3,8 +3,10 @@ import { businessKeyMode, describeBusinessKeyMode } from '../../fhir/planWriteGu
 import { useMemo } from 'react';
 import { probeRequest, type ProbeOutcome } from '../../fhir/capabilities';
 import { useSession } from '../session/SessionContext';
+import { useClock } from '../session/clock';
 import { compareScopes, planChecks, type CheckLine } from './checks';
 import './integration.css';
+import { planSearchProbes, type SearchFinding } from './searchProbes';
 import { useServerCapabilities, useSmartConfiguration } from './useServerCapabilities';
 
 type Verdict = 'works' | 'missing' | 'failed' | 'untried' | 'pending';
@@ -48,6 +50,7 @@ const ADVERTISED_WORDS = { yes: 'Yes', no: 'No', unknown: 'Unknown' } as const;
  */
 export function IntegrationCheck() {
   const { session, send } = useSession();
+  const clock = useClock();
   const caps = useServerCapabilities();
   const smart = useSmartConfiguration();
   const lines = useMemo(
@@ -58,9 +61,10 @@ export function IntegrationCheck() {
             fhirUser: session.fhirUser,
             grantedScopes: session.grantedScopes,
             profile: session.profile,
+            today: clock.now(),
           })
         : [],
-    [caps.data, session],
+    [caps.data, session, clock],
   );
   const probes = useQuery({
     queryKey: ['integration-probes', lines.map((l) => l.id)],
@@ -73,21 +77,49 @@ export function IntegrationCheck() {
       return new Map(lines.map((l, i) => [l.id, outcomes[i]]));
     },
   });
+  const searchProbes = useMemo(
+    () =>
+      planSearchProbes({
+        patientId: session.patientId,
+        fhirUser: session.fhirUser,
+        grantedScopes: session.grantedScopes,
+        profile: session.profile,
+      }),
+    [session],
+  );
+  const searches = useQuery({
+    queryKey: ['integration-search-probes', searchProbes.map((p) => p.id)],
+    staleTime: Infinity,
+    queryFn: async () => {
+      const findings = await Promise.all(
+        searchProbes.map((p) => (p.run ? p.run(send) : Promise.resolve(undefined))),
+      );
+      return new Map(searchProbes.map((p, i) => [p.id, findings[i]]));
+    },
+  });
   const runAgain = () => {
     void caps.refetch();
     void smart.refetch();
     void probes.refetch();
+    void searches.refetch();
   };
 
   // fhirclient keeps the scope it asked for in its state.
   const requested =
     typeof session.client.state.scope === 'string' ? session.client.state.scope : '';
-  const scopes = compareScopes(requested, session.grantedScopes);
-  const requestedSet = new Set(requested.split(/\s+/));
-  const extra = session.grantedScopes.split(/\s+/).filter((s) => s && !requestedSet.has(s));
 
   const verdicts = lines.map((l) => [l, verdictOf(l, probes.data?.get(l.id))] as const);
-  const adaptations = verdicts.filter(([, [v]]) => v === 'missing' || v === 'failed');
+  // Only what this screen uses: the worklist never sends the chart's _include, and so on.
+  const onThisScreen = (usedBy: readonly string[]) => usedBy.includes(session.profile);
+  const adaptations = verdicts.filter(
+    ([line, [v]]) => (v === 'missing' || v === 'failed') && onThisScreen(line.usedBy),
+  );
+  const searchAdaptations = searchProbes
+    .map((p) => [p, searches.data?.get(p.id)] as const)
+    .filter(
+      (x): x is readonly [SearchProbe, SearchFinding] =>
+        Boolean(x[1]?.adaptation) && onThisScreen(x[0].usedBy),
+    );
 
   return (
     <main className="integration" aria-labelledby="integration-title">
@@ -127,6 +159,36 @@ export function IntegrationCheck() {
         Run the check again
       </button>
 
+      <Discovery caps={caps} smart={smart} />
+
+      <Interactions pending={caps.isPending} verdicts={verdicts} />
+
+      <SearchesTable probes={searchProbes} findings={searches.data} />
+
+      <Adaptations
+        pending={(probes.isPending && caps.isSuccess) || searches.isPending}
+        lines={adaptations}
+        searches={searchAdaptations}
+      />
+
+      {/* Plans are written from the chart only (the worklist updates Tasks). */}
+      {session.profile === 'chart' && <BusinessKeys caps={caps} />}
+
+      <Scopes requested={requested} granted={session.grantedScopes} />
+    </main>
+  );
+}
+
+/** Discovery: the CapabilityStatement and the SMART configuration, read or not. */
+function Discovery({
+  caps,
+  smart,
+}: {
+  caps: ReturnType<typeof useServerCapabilities>;
+  smart: ReturnType<typeof useSmartConfiguration>;
+}) {
+  return (
+    <>
       <h2>Discovery</h2>
       <ul className="integration__discovery">
         <li>
@@ -162,9 +224,22 @@ export function IntegrationCheck() {
           )}
         </li>
       </ul>
+    </>
+  );
+}
 
+/** Each interaction the app needs: the request tried, advertised or not, and what happened. */
+function Interactions({
+  pending,
+  verdicts,
+}: {
+  pending: boolean;
+  verdicts: readonly (readonly [CheckLine, ReturnType<typeof verdictOf>])[];
+}) {
+  return (
+    <>
       <h2 id="integration-interactions">Interactions the app needs</h2>
-      {caps.isPending ? (
+      {pending ? (
         <p aria-busy="true">Reading the server's CapabilityStatement…</p>
       ) : (
         <div className="integration__scroll">
@@ -196,15 +271,85 @@ export function IntegrationCheck() {
           </table>
         </div>
       )}
+    </>
+  );
+}
 
+type SearchProbe = ReturnType<typeof planSearchProbes>[number];
+
+/** The screens' own searches, tried as they are sent, with what the server did. */
+function SearchesTable({
+  probes,
+  findings,
+}: {
+  probes: readonly SearchProbe[];
+  findings: Map<string, SearchFinding | undefined> | undefined;
+}) {
+  return (
+    <>
+      <h2 id="integration-searches">Searches the screens send</h2>
+      <p>
+        The worklist’s and the chart’s own searches, tried as they are sent, with what the server
+        did: servers differ here in ways their CapabilityStatement does not show.
+      </p>
+      <div className="integration__scroll">
+        <table className="integration__table" aria-labelledby="integration-searches">
+          <thead>
+            <tr>
+              <th scope="col">Search</th>
+              <th scope="col">Request tried</th>
+              <th scope="col">Result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {probes.map((probe) => {
+              const finding = findings?.get(probe.id);
+              const [verdict, words] = probe.run
+                ? finding
+                  ? [finding.verdict, finding.words]
+                  : ['pending', 'Checking…']
+                : ['untried', probe.notTried ?? 'Not tried.'];
+              return (
+                <tr key={probe.id} data-probe={probe.id} data-verdict={verdict}>
+                  <th scope="row">{probe.label}</th>
+                  <td>
+                    {probe.shown.map((r) => (
+                      <code key={r} className="integration__request">
+                        {r}
+                      </code>
+                    ))}
+                  </td>
+                  <td className={`integration__${verdict}`}>{words}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** What the app does differently on this server, for the current screen only. */
+function Adaptations({
+  pending,
+  lines,
+  searches,
+}: {
+  pending: boolean;
+  lines: readonly (readonly [CheckLine, ReturnType<typeof verdictOf>])[];
+  searches: readonly (readonly [SearchProbe, SearchFinding])[];
+}) {
+  return (
+    <>
       <h2>How the app adapts to this server</h2>
-      {probes.isPending && caps.isSuccess ? (
+      {pending ? (
         <p aria-busy="true">Trying the requests…</p>
-      ) : adaptations.length === 0 ? (
+      ) : lines.length + searches.length === 0 ? (
         <p>Everything the check could try works; nothing needs a fallback.</p>
       ) : (
         <ul className="integration__adaptations">
-          {adaptations.map(([line, [verdict]]) => (
+          {lines.map(([line, [verdict]]) => (
             <li key={line.id}>
               <strong>
                 {line.label} {verdict === 'missing' ? 'is not advertised' : 'failed'}:
@@ -212,9 +357,21 @@ export function IntegrationCheck() {
               {line.ifMissing}
             </li>
           ))}
+          {searches.map(([probe, finding]) => (
+            <li key={probe.id}>
+              <strong>{probe.label}:</strong> {finding.adaptation}
+            </li>
+          ))}
         </ul>
       )}
+    </>
+  );
+}
 
+/** Which enforcement of the business keys this server gets (one plan per patient, one open follow-up per reason). */
+function BusinessKeys({ caps }: { caps: ReturnType<typeof useServerCapabilities> }) {
+  return (
+    <>
       <h2>One plan per patient, one open follow-up per reason</h2>
       {caps.isPending ? (
         <p aria-busy="true">Reading the server's CapabilityStatement…</p>
@@ -223,7 +380,17 @@ export function IntegrationCheck() {
           {describeBusinessKeyMode(businessKeyMode(caps.data))}
         </p>
       )}
+    </>
+  );
+}
 
+/** The scopes the app asked for, each granted or not, and any granted unasked. */
+function Scopes({ requested, granted }: { requested: string; granted: string }) {
+  const scopes = compareScopes(requested, granted);
+  const requestedSet = new Set(requested.split(/\s+/));
+  const extra = granted.split(/\s+/).filter((s) => s && !requestedSet.has(s));
+  return (
+    <>
       <h2 id="integration-scopes">Scopes: requested and granted</h2>
       {requested ? (
         <table className="integration__table" aria-labelledby="integration-scopes">
@@ -254,6 +421,6 @@ export function IntegrationCheck() {
           Also granted, not requested: <code>{extra.join(' ')}</code>
         </p>
       )}
-    </main>
+    </>
   );
 }

@@ -7,13 +7,14 @@
  */
 import type { CapabilityStatement } from 'fhir/r4';
 import clientStatement from '../../../fhir-profiles/fsh-generated/resources/CapabilityStatement-peer-recovery-app-client.json';
-import { PEER_TASK_CODE, PEER_TASK_CODE_SYSTEM } from '../../domain/taskCodes';
-import { WORKLIST_STATUSES } from '../../domain/worklist';
+import { PEER_SPECIALIST_ROLE_TOKEN } from '../../domain/peerPlan';
+import { PEER_TASK_CODE_TOKEN } from '../../domain/tasks';
+import { WORKLIST_STATUSES } from '../../domain/tasks';
 import type { ServerCapabilities } from '../../fhir/capabilities';
 import { HISTORY_YEARS, MEDICATION_REQUEST_STATUSES } from '../../fhir/patientRecord';
 import { parseFhirUser } from '../../fhir/worklist';
 import { WORKLIST_PATIENT_ELEMENTS } from '../../fhir/worklistMinimum';
-import { isGranted } from '../../smart/scopes';
+import { isGranted, scopesFor, type LaunchProfile } from '../../smart/scopes';
 
 const NEEDS = clientStatement as unknown as CapabilityStatement;
 
@@ -22,7 +23,7 @@ export interface CheckContext {
   fhirUser?: string;
   grantedScopes: string;
   profile: 'chart' | 'worklist';
-  today?: Date;
+  today: Date;
 }
 
 export interface CheckLine {
@@ -42,6 +43,33 @@ export interface CheckLine {
   includeTarget?: string;
   /** What the app does on a server without it. */
   ifMissing: string;
+  /** The screens (launch profiles) that use it: its adaptation is shown only on those. */
+  usedBy: LaunchProfile[];
+}
+
+const PROFILES: LaunchProfile[] = ['chart', 'worklist'];
+const PERMISSION: Record<string, 'r' | 's' | 'c' | 'u'> = {
+  read: 'r',
+  'search-type': 's',
+  create: 'c',
+  update: 'u',
+};
+/** System interactions and `_include`s, by the screens that send them. */
+const USED_BY: Record<string, LaunchProfile[]> = {
+  // Plans are written from the chart's composer; the worklist only updates Tasks.
+  'system:transaction': ['chart'],
+  'system:batch': ['chart'],
+  'include:MedicationRequest:medication': ['chart'],
+};
+
+/**
+ * Which screens use an interaction on a type: those whose least-privilege
+ * scopes (src/smart/scopes.ts, the source of truth) allow it.
+ */
+function usedByScopes(type: string, interaction: string): LaunchProfile[] {
+  const permission = PERMISSION[interaction];
+  if (!permission) return [];
+  return PROFILES.filter((p) => isGranted(scopesFor(p, true, 'v2'), type, permission));
 }
 
 /** How the app adapts when a server lacks something (checked against the code). */
@@ -88,6 +116,7 @@ export function planChecks(caps: ServerCapabilities, ctx: CheckContext): CheckLi
       unlistedParams: [],
       notTried: 'Writes are never tried by this check.',
       ifMissing: adaptation(i.code, i.code),
+      usedBy: USED_BY[`system:${i.code}`] ?? [],
     });
   }
 
@@ -107,6 +136,7 @@ export function planChecks(caps: ServerCapabilities, ctx: CheckContext): CheckLi
               )
             : [],
         ifMissing: adaptation(`${i.code}:${type}`, i.code),
+        usedBy: usedByScopes(type, i.code),
       };
       Object.assign(line, probeFor(type, i.code, ctx));
       lines.push(line);
@@ -120,6 +150,7 @@ export function planChecks(caps: ServerCapabilities, ctx: CheckContext): CheckLi
         unlistedParams: [],
         includeTarget: target,
         ifMissing: adaptation(`include:${include}`, 'search-type'),
+        usedBy: USED_BY[`include:${include}`] ?? [],
       };
       const base = probeFor(type, 'search-type', ctx, 10);
       if (base.probe) {
@@ -148,6 +179,8 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
     };
   }
   const p = ctx.patientId ? encodeURIComponent(ctx.patientId) : undefined;
+  // Searches name the patient by typed reference, exactly as the app's own searches do.
+  const pref = ctx.patientId ? encodeURIComponent(`Patient/${ctx.patientId}`) : undefined;
   const user = parseFhirUser(ctx.fhirUser);
   const noPatient = {
     notTried: 'Not tried: no patient in context (launch from a chart to check it).',
@@ -170,7 +203,7 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
     probe: `${type}?${query}&_count=${count}`,
     shown: `GET ${type}?${shownQuery}&_count=${count}`,
   });
-  const since = new Date(ctx.today ?? new Date());
+  const since = new Date(ctx.today);
   since.setFullYear(since.getFullYear() - HISTORY_YEARS);
   const ge = `ge${since.toISOString().slice(0, 10)}`;
 
@@ -185,8 +218,8 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
         : { notTried: 'Not tried: the worklist searches people only by the ids its Tasks name.' };
     case 'PractitionerRole':
       return search(
-        `role=${encodeURIComponent('http://nucc.org/provider-taxonomy|175T00000X')}`,
-        'role=http://nucc.org/provider-taxonomy|175T00000X',
+        `role=${encodeURIComponent(PEER_SPECIALIST_ROLE_TOKEN)}`,
+        `role=${PEER_SPECIALIST_ROLE_TOKEN}`,
       );
     case 'Medication':
       return {
@@ -194,33 +227,33 @@ function probeFor(type: string, interaction: string, ctx: CheckContext, count = 
       };
     case 'Task':
       if (ctx.profile === 'worklist' || !p) {
-        const code = `${PEER_TASK_CODE_SYSTEM}|${PEER_TASK_CODE}`;
+        const code = PEER_TASK_CODE_TOKEN;
         const status = WORKLIST_STATUSES.join(',');
         return search(
           `code=${encodeURIComponent(code)}&status=${status}`,
           `code=${code}&status=${status}`,
         );
       }
-      return search(`patient=${p}`, 'patient={patient}');
+      return search(`patient=${pref}`, 'patient=Patient/{patient}');
   }
   if (!p) return noPatient;
   switch (type) {
     case 'Observation':
       return search(
-        `patient=${p}&category=laboratory&date=${ge}`,
-        `patient={patient}&category=laboratory&date=${ge}`,
+        `patient=${pref}&category=laboratory&date=${ge}`,
+        `patient=Patient/{patient}&category=laboratory&date=${ge}`,
       );
     case 'Encounter':
-      return search(`patient=${p}&date=${ge}`, `patient={patient}&date=${ge}`);
+      return search(`patient=${pref}&date=${ge}`, `patient=Patient/{patient}&date=${ge}`);
     case 'MedicationRequest':
       return search(
-        `patient=${p}&status=${MEDICATION_REQUEST_STATUSES}`,
-        `patient={patient}&status=${MEDICATION_REQUEST_STATUSES}`,
+        `patient=${pref}&status=${MEDICATION_REQUEST_STATUSES}`,
+        `patient=Patient/{patient}&status=${MEDICATION_REQUEST_STATUSES}`,
       );
     case 'CarePlan':
-      return search(`patient=${p}&status=active`, 'patient={patient}&status=active');
+      return search(`patient=${pref}&status=active`, 'patient=Patient/{patient}&status=active');
     default:
-      return search(`patient=${p}`, 'patient={patient}');
+      return search(`patient=${pref}`, 'patient=Patient/{patient}');
   }
 }
 

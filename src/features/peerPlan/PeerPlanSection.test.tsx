@@ -4,18 +4,21 @@ import userEvent from '@testing-library/user-event';
 import type { Bundle, CarePlan, FhirResource, Task } from 'fhir/r4';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
+import { TEST_NOW } from '../../../test/fixtures/clock';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
 import { IDENTIFIER_SYSTEM } from '../../domain/peerPlan';
 import { fhirclientTransport } from '../../fhir/transport';
 import type { Session } from '../../smart/session';
+import { ClockContext, fixedClock } from '../session/clock';
 import { SessionContext } from '../session/SessionContext';
 import { draftKey } from './draftStore';
 
 const TEST_OWNER = { serverUrl: 'http://ehr.test/fhir', fhirUser: 'Practitioner/dr-okafor' };
 import { PeerPlanSection } from './PeerPlanSection';
+import { IO_TEST_TIMEOUT_MS, UI_WAIT_MS } from '../../../test/fixtures/timeouts';
 
-vi.setConfig({ testTimeout: 30_000 });
-const cohort = buildCohort(new Date());
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
+const cohort = buildCohort(TEST_NOW);
 const ALL_SCOPES = 'launch openid fhirUser patient/*.cruds user/*.cruds';
 
 let fhir: TestFhir | undefined;
@@ -78,13 +81,16 @@ function renderSection(patientId: string, scopes = ALL_SCOPES) {
     profile: 'chart',
   };
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
+  const view = render(
     <QueryClientProvider client={queryClient}>
-      <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
-        <PeerPlanSection patientId={patientId} />
-      </SessionContext.Provider>
+      <ClockContext.Provider value={fixedClock(TEST_NOW)}>
+        <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
+          <PeerPlanSection patientId={patientId} />
+        </SessionContext.Provider>
+      </ClockContext.Provider>
     </QueryClientProvider>,
   );
+  return Object.assign(view, { client });
 }
 
 const user = () => userEvent.setup();
@@ -93,12 +99,14 @@ const user = () => userEvent.setup();
 async function composeAndPreview(button: RegExp) {
   const u = user();
   await u.click(
-    await screen.findByRole('button', { name: button }, { timeout: 10_000 }).catch((e: unknown) => {
-      screen.debug(undefined, 3000);
-      throw e;
-    }),
+    await screen
+      .findByRole('button', { name: button }, { timeout: UI_WAIT_MS })
+      .catch((e: unknown) => {
+        screen.debug(undefined, 3000);
+        throw e;
+      }),
   );
-  const peer = await screen.findByLabelText('Peer', {}, { timeout: 10_000 });
+  const peer = await screen.findByLabelText('Peer', {}, { timeout: UI_WAIT_MS });
   await u.selectOptions(peer, 'Jordan Morales');
   if (screen.queryAllByRole('group', { name: /^Follow-up \d/ }).length === 0) {
     await u.click(screen.getByRole('button', { name: 'Add a follow-up' }));
@@ -149,7 +157,7 @@ describe('a new peer-support plan', () => {
       within(screen.getByLabelText('The plan in words')).getByText(/Jordan Morales/),
     ).toBeTruthy();
     await u.click(screen.getByRole('button', { name: 'Write to the EHR' }));
-    await screen.findByText(/Peer support plan written/, {}, { timeout: 10_000 });
+    await screen.findByText(/Peer support plan written/, {}, { timeout: UI_WAIT_MS });
     const plans = await ourPlans('taper-rapid');
     expect(plans).toHaveLength(1);
     const tasks = await ourTasks('taper-rapid');
@@ -169,7 +177,7 @@ describe('a new peer-support plan', () => {
     renderSection('taper-rapid');
     const u = await composeAndPreview(/Start peer support/);
     await u.dblClick(screen.getByRole('button', { name: 'Write to the EHR' }));
-    await screen.findByText(/Peer support plan written/, {}, { timeout: 10_000 });
+    await screen.findByText(/Peer support plan written/, {}, { timeout: UI_WAIT_MS });
     expect(transactionPosts()).toHaveLength(1);
     expect(await ourPlans('taper-rapid')).toHaveLength(1);
   });
@@ -190,10 +198,45 @@ describe('a new peer-support plan', () => {
     expect(sessionStorage.getItem(draftKey(TEST_OWNER, 'taper-rapid'))).not.toBeNull();
     expect(await ourPlans('taper-rapid')).toHaveLength(0);
     await u.click(screen.getByRole('button', { name: 'Retry' }));
-    await screen.findByText(/Peer support plan written/, {}, { timeout: 10_000 });
+    await screen.findByText(/Peer support plan written/, {}, { timeout: UI_WAIT_MS });
     expect(await ourPlans('taper-rapid')).toHaveLength(1);
     expect(await ourTasks('taper-rapid')).toHaveLength(nTasks);
     expect(await provenanceCount()).toBe(1);
+  });
+
+  it('the EHR refuses to renew the session: "session ended" with its OAuth code at once, nothing sent, the draft kept', async () => {
+    const f = await server('taper-rapid');
+    const tokenUri = 'http://ehr.test/fhir/_token';
+    f.failWhen((method, url) =>
+      method === 'POST' && url.pathname.endsWith('/_token')
+        ? {
+            status: 400,
+            body: { error: 'invalid_grant', error_description: 'Session ended <b>somewhere</b>' },
+          }
+        : undefined,
+    );
+    const { client } = renderSection('taper-rapid');
+    const u = await composeAndPreview(/Start peer support/);
+    // the access token expires while the clinician composes; the EHR holds a refresh token
+    client.state.tokenUri = tokenUri;
+    client.state.tokenResponse = {
+      ...client.state.tokenResponse,
+      refresh_token: 'refresh-1',
+      scope: `${ALL_SCOPES} online_access`,
+    };
+    client.state.expiresAt = 1;
+    const before = f.requests.length;
+    await u.click(screen.getByRole('button', { name: 'Write to the EHR' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain(
+      'Your session with the EHR has ended — open the app again from the chart.',
+    );
+    expect(alert.textContent).toContain('invalid_grant');
+    expect(alert.textContent).not.toMatch(/permissions|somewhere/);
+    expect(alert.textContent).toMatch(/draft is kept/);
+    // only the refused refresh went out: no write
+    expect(f.requests.slice(before)).toEqual(['POST /_token']);
+    expect(sessionStorage.getItem(draftKey(TEST_OWNER, 'taper-rapid'))).not.toBeNull();
   });
 
   it('reload then retry, after a write whose answer was lost: still one of each', async () => {
@@ -220,12 +263,16 @@ describe('a new peer-support plan', () => {
     await screen.findByText(
       /A draft that was not written yet was restored/,
       {},
-      { timeout: 10_000 },
+      { timeout: UI_WAIT_MS },
     );
     // the plan now exists, so the composer adds to it; the draft's identifiers are the same
-    await u.click(await screen.findByRole('button', { name: 'Preview' }, { timeout: 10_000 }));
+    await u.click(await screen.findByRole('button', { name: 'Preview' }, { timeout: UI_WAIT_MS }));
     await u.click(await screen.findByRole('button', { name: 'Write to the EHR' }));
-    await screen.findByText(/written|added/, { selector: '[role=status]' }, { timeout: 10_000 });
+    await screen.findByText(
+      /written|added/,
+      { selector: '[role=status]' },
+      { timeout: UI_WAIT_MS },
+    );
     expect(await ourPlans('taper-rapid')).toHaveLength(1);
     expect(await ourTasks('taper-rapid')).toHaveLength(nTasks);
     expect(await provenanceCount()).toBe(1);
@@ -270,7 +317,7 @@ describe('a new peer-support plan', () => {
       ).toBe(false),
     );
     await u.click(screen.getByRole('button', { name: 'Write to the EHR' }));
-    await screen.findByText(/Peer support plan written/, {}, { timeout: 10_000 });
+    await screen.findByText(/Peer support plan written/, {}, { timeout: UI_WAIT_MS });
     expect(transactionPosts().length).toBeGreaterThan(1);
     expect(await ourPlans('taper-rapid')).toHaveLength(1);
     expect(await provenanceCount()).toBe(1);
@@ -306,7 +353,7 @@ describe('adding to an existing peer-support plan', () => {
     const tasksBefore = (await search<Task>('Task', { subject: 'Patient/lapsed-supply' })).length;
 
     await u.click(screen.getByRole('button', { name: 'Write to the EHR' }));
-    await screen.findByText(/merged into their version/, {}, { timeout: 10_000 });
+    await screen.findByText(/merged into their version/, {}, { timeout: UI_WAIT_MS });
     expect(fhir!.requests.filter((r) => r.startsWith('GET /CarePlan/'))).toHaveLength(1);
     const after = (await search<CarePlan>('CarePlan', {
       subject: 'Patient/lapsed-supply',
@@ -337,13 +384,13 @@ describe('suggestions already covered by an open follow-up', () => {
       await screen.findByRole(
         'button',
         { name: /Start peer support|Add follow-up/ },
-        { timeout: 10_000 },
+        { timeout: UI_WAIT_MS },
       ),
     );
     const hint = await screen.findByText(
       /Already open for this person, so not suggested again/,
       {},
-      { timeout: 10_000 },
+      { timeout: UI_WAIT_MS },
     );
     expect(hint.textContent).toMatch(/emergency|hospital|acute/i);
     expect(screen.queryAllByRole('group', { name: /^Follow-up \d/ })).toHaveLength(0);

@@ -1,7 +1,7 @@
 import type { CarePlan, Task } from 'fhir/r4';
 import { lazy, Suspense, useState } from 'react';
 import { isPeerTask } from '../../domain/engagement';
-import { followUpReasonCoding } from '../../domain/followUpCodes';
+import { followUpReasonCoding } from '../../domain/followUps';
 import { OPEN_TASK_STATUSES } from '../../domain/tasks';
 import {
   draftFromFollowUps,
@@ -10,6 +10,7 @@ import {
   type PeerPlanDraft,
 } from '../../domain/peerPlan';
 import { describeFhirError, FhirError } from '../../fhir/errors';
+import { useClock } from '../session/clock';
 import { useSession } from '../session/SessionContext';
 import { usePatientSummary } from '../summary/usePatientSummary';
 import { loadDraft, saveDraft } from './draftStore';
@@ -28,9 +29,10 @@ const PeerPlanComposer = lazy(() =>
 export function PeerPlanSection({ patientId }: { patientId: string }) {
   const summary = usePatientSummary(patientId);
   const { session } = useSession();
+  const clock = useClock();
   // A draft not yet written (reload, failed write) opens again where it was.
   const [draft, setDraftState] = useState<PeerPlanDraft | undefined>(() =>
-    loadDraft(session, patientId),
+    loadDraft(session, patientId, clock.now()),
   );
   const [restored] = useState(() => draft !== undefined);
   const [done, setDone] = useState<string>();
@@ -73,7 +75,7 @@ export function PeerPlanSection({ patientId }: { patientId: string }) {
       draftFromFollowUps({
         patientId,
         followUps: summary.data.summary.followUps,
-        now: new Date(),
+        now: clock.now(),
         newId: () => crypto.randomUUID(),
         ...(plan ? { existingPlan: plan } : {}),
       }),

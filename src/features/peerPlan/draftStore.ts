@@ -12,7 +12,7 @@ const PREFIX = 'peer-plan-draft:';
 export const DRAFT_MAX_AGE_HOURS = 12;
 
 /** Whose draft it is. */
-export interface DraftOwner {
+interface DraftOwner {
   serverUrl: string;
   fhirUser?: string;
 }
@@ -31,7 +31,7 @@ export function draftKey(owner: DraftOwner, patientId: string): string {
 export function loadDraft(
   owner: DraftOwner,
   patientId: string,
-  now: Date = new Date(),
+  now: Date,
 ): PeerPlanDraft | undefined {
   try {
     const key = draftKey(owner, patientId);

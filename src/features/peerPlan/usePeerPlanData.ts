@@ -1,39 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import type { CareTeam, Practitioner, PractitionerRole } from 'fhir/r4';
-import { NUCC_SYSTEM, PEER_SPECIALIST_CODE, peerChoices } from '../../domain/peerPlan';
 import { readCapabilities } from '../../fhir/capabilities';
-import { searchAll } from '../../fhir/search';
+import { loadPeerChoices } from '../../fhir/peerChoices';
 import { useSession } from '../session/SessionContext';
 
-/** Peers to choose from: the patient's CareTeams, then PractitionerRoles with NUCC 175T00000X. */
+/** Peers to choose from (src/fhir/peerChoices.ts): the patient's care team first. */
 export function usePeerChoices(patientId: string, enabled: boolean) {
   const { send } = useSession();
   return useQuery({
     queryKey: ['peer-choices', patientId],
     enabled,
-    queryFn: async () => {
-      const [roles, teams] = await Promise.allSettled([
-        searchAll<PractitionerRole>(send, 'PractitionerRole', {
-          role: `${NUCC_SYSTEM}|${PEER_SPECIALIST_CODE}`,
-          _include: 'PractitionerRole:practitioner',
-        }),
-        searchAll<CareTeam>(send, 'CareTeam', { patient: patientId }),
-      ]);
-      if (roles.status === 'rejected' && teams.status === 'rejected') throw roles.reason;
-      const ok = <T>(r: PromiseSettledResult<T>) =>
-        r.status === 'fulfilled' ? r.value : undefined;
-      const roleResult = ok(roles);
-      return {
-        choices: peerChoices({
-          roles: roleResult?.resources ?? [],
-          practitioners: (roleResult?.included ?? []).filter(
-            (r): r is Practitioner => r.resourceType === 'Practitioner',
-          ),
-          careTeams: ok(teams)?.resources ?? [],
-        }),
-        partial: roles.status === 'rejected' || teams.status === 'rejected',
-      };
-    },
+    queryFn: () => loadPeerChoices(send, patientId),
   });
 }
 

@@ -2,9 +2,9 @@
  * What the clinician is told after a write, in words: in particular the
  * second of two clinicians, whose plan met one already written.
  */
-import { followUpReasonCoding } from '../../domain/followUpCodes';
+import { followUpReasonCoding } from '../../domain/followUps';
 import type { PeerPlanDraft } from '../../domain/peerPlan';
-import type { WriteResult } from './writePlan';
+import type { WriteResult } from '../../fhir/planWrite';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -2,13 +2,14 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { loadConfig } from '../../config/load';
 import { fhirclientTransport } from '../../fhir/transport';
-import { completeLaunch, LaunchError, type Session } from '../../smart/session';
+import { completeLaunch, type Session } from '../../smart/session';
 import { IntegrationLink } from '../integration/IntegrationLink';
 import { useIntegrationView } from '../integration/useHashView';
 import { ErrorBoundary } from '../../ui/ErrorBoundary';
+import { useClock } from '../session/clock';
 import { SessionContext } from '../session/SessionContext';
 import { ChartScreen } from './ChartScreen';
-import { ProblemScreen } from './ProblemScreen';
+import { LaunchFailure } from './LaunchFailure';
 
 // Loaded on use: a clinician's chart (the common path, kept in the first
 // bundle) never needs the peer worklist or the integration page.
@@ -37,6 +38,7 @@ async function configuredTimeoutMs(): Promise<number | undefined> {
 
 export function App({ queryClient }: { queryClient: QueryClient }) {
   const [state, setState] = useState<LaunchState>({ status: 'pending' });
+  const clock = useClock();
   useEffect(() => {
     Promise.all([completeLaunch(), configuredTimeoutMs()]).then(
       ([session, timeoutMs]) =>
@@ -49,13 +51,13 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
       state.status === 'ready'
         ? {
             session: state.session,
-            send: fhirclientTransport(
-              state.session.client,
-              state.timeoutMs ? { timeoutMs: state.timeoutMs } : {},
-            ),
+            send: fhirclientTransport(state.session.client, {
+              ...(state.timeoutMs ? { timeoutMs: state.timeoutMs } : {}),
+              now: () => clock.now(),
+            }),
           }
         : null,
-    [state],
+    [state, clock],
   );
   const integrationView = useIntegrationView();
 
@@ -84,24 +86,5 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
         {!integrationView && <IntegrationLink />}
       </SessionContext.Provider>
     </QueryClientProvider>
-  );
-}
-
-function LaunchFailure({ error }: { error: unknown }) {
-  if (error instanceof LaunchError && error.kind === 'no-launch') {
-    return (
-      <ProblemScreen
-        title="The app needs to be launched from the EHR"
-        detail="This page was opened directly, without a SMART launch, so it has no patient or user to show."
-        action="Open the app from the patient chart in your EHR."
-      />
-    );
-  }
-  return (
-    <ProblemScreen
-      title="Signing in to the EHR did not complete"
-      detail="The EHR did not finish the app's sign-in, or the launch was interrupted or is too old."
-      action="Launch the app again from the patient chart. If it keeps happening, contact your integration team."
-    />
   );
 }

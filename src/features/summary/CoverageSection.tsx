@@ -1,5 +1,5 @@
 import type { CoverageSummary, SegmentKind } from '../../domain/coverage';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { CoverageTimeline } from '../../ui/charts/CoverageTimeline';
 import { EvidenceDisclosure } from '../../ui/EvidenceDisclosure';

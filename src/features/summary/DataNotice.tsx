@@ -1,5 +1,5 @@
 import { useContext, useId, useState } from 'react';
-import type { Unreadable } from '../../domain/evidence';
+import type { Unreadable } from '../../domain/core';
 import { ResourceLookupContext } from '../../ui/EvidenceDisclosure';
 import { plural } from './view';
 

@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import type { UdsAnalyteGroup } from '../../../fhir-profiles/generated/codes';
 import type { DrugTestResult, TestResult } from '../../domain/drugTests';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { EvidenceDisclosure } from '../../ui/EvidenceDisclosure';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge';
 import { Section } from './Section';
 import { day, relative } from './view';
 
-export const ANALYTE_WORDS: Record<UdsAnalyteGroup, string> = {
+const ANALYTE_WORDS: Record<UdsAnalyteGroup, string> = {
   amphetamine: 'Amphetamines',
   barbiturate: 'Barbiturates',
   benzodiazepine: 'Benzodiazepines',

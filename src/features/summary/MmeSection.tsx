@@ -1,4 +1,4 @@
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import type { TaperState } from '../../domain/taper';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { MmeChart } from '../../ui/charts/MmeChart';

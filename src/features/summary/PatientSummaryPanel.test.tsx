@@ -2,17 +2,23 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { FhirResource } from 'fhir/r4';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
+import { TEST_NOW } from '../../../test/fixtures/clock';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
-import { dayOf } from '../../domain/dates';
+import { dayOf } from '../../domain/core';
 import { deriveAll } from '../../domain/derive';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import { loadPatientRecord, type LoadedRecord } from '../../fhir/patientRecord';
 import { fhirclientTransport } from '../../fhir/transport';
 import type { Session } from '../../smart/session';
+import { ClockContext, fixedClock } from '../session/clock';
 import { SessionContext } from '../session/SessionContext';
 import { PatientSummaryPanel } from './PatientSummaryPanel';
+import { IO_TEST_TIMEOUT_MS, UI_WAIT_MS } from '../../../test/fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 const KEYS = [
   'stable-buprenorphine',
@@ -23,7 +29,7 @@ const KEYS = [
 ] as const;
 type Key = (typeof KEYS)[number];
 
-const cohort = buildCohort(new Date());
+const cohort = buildCohort(TEST_NOW);
 let fhir: TestFhir;
 beforeAll(async () => {
   const resources: FhirResource[] = [
@@ -60,21 +66,25 @@ function session(patientId: string) {
 
 /** What the domain says for this patient, read the same way the app reads it. */
 async function expected(key: Key): Promise<{ loaded: LoadedRecord; summary: PatientSummary }> {
-  const loaded = await loadPatientRecord(session(key).send, key);
-  return { loaded, summary: deriveAll(loaded.record, dayOf(new Date())) };
+  const loaded = await loadPatientRecord(session(key).send, key, TEST_NOW);
+  return { loaded, summary: deriveAll(loaded.record, dayOf(TEST_NOW)) };
 }
 
 async function renderPanel(key: string) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={queryClient}>
-      <SessionContext.Provider value={session(key)}>
-        <PatientSummaryPanel patientId={key} />
-      </SessionContext.Provider>
+      <ClockContext.Provider value={fixedClock(TEST_NOW)}>
+        <SessionContext.Provider value={session(key)}>
+          <PatientSummaryPanel patientId={key} />
+        </SessionContext.Provider>
+      </ClockContext.Provider>
     </QueryClientProvider>,
   );
   const panel = screen.getByRole('region', { name: 'Treatment engagement and opioid safety' });
-  await waitFor(() => expect(panel.getAttribute('data-ready')).toBe('true'), { timeout: 10_000 });
+  await waitFor(() => expect(panel.getAttribute('data-ready')).toBe('true'), {
+    timeout: UI_WAIT_MS,
+  });
   return panel;
 }
 
@@ -89,21 +99,25 @@ describe('PatientSummaryPanel against the in-memory FHIR server', () => {
     const queryClient = new QueryClient();
     render(
       <QueryClientProvider client={queryClient}>
-        <SessionContext.Provider value={session('stable-buprenorphine')}>
-          <PatientSummaryPanel patientId="stable-buprenorphine" />
-        </SessionContext.Provider>
+        <ClockContext.Provider value={fixedClock(TEST_NOW)}>
+          <SessionContext.Provider value={session('stable-buprenorphine')}>
+            <PatientSummaryPanel patientId="stable-buprenorphine" />
+          </SessionContext.Provider>
+        </ClockContext.Provider>
       </QueryClientProvider>,
     );
     expect(within(section('Urine drug tests')).getByRole('status').textContent).toBe('Loading…');
     expect(screen.getAllByRole('status')).toHaveLength(6);
     await waitFor(() => expect(screen.queryAllByRole('status')).toHaveLength(0), {
-      timeout: 10_000,
+      timeout: UI_WAIT_MS,
     });
   });
 
   it('stable-buprenorphine: engaged, covered with a projected run-out, tests consistent with the prescription', async () => {
     const { summary } = await expected('stable-buprenorphine');
-    await renderPanel('stable-buprenorphine');
+    const panel = await renderPanel('stable-buprenorphine');
+    // The screen's "today" is the clock's, not the machine's.
+    expect(panel.textContent).toContain('As of 2025-06-15.');
     const head = section('Engagement at a glance');
     expect(within(head).getByText('Overall engagement:').textContent).toContain('Engaged');
     for (const [d, name] of [
@@ -135,7 +149,7 @@ describe('PatientSummaryPanel against the in-memory FHIR server', () => {
     const rows = within(tests).getAllByRole('row').slice(1);
     // latest first: the first row is the newest test (d20)
     expect(rows[0]?.textContent).toContain(
-      new Date(Date.now() - 20 * 86_400_000).getFullYear().toString(),
+      new Date(TEST_NOW.getTime() - 20 * 86_400_000).getFullYear().toString(),
     );
     expect(within(tests).getAllByRole('cell', { name: 'Not detected' }).length).toBeGreaterThan(0);
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useMemo } from 'react';
 import { FhirError, describeFhirError } from '../../fhir/errors';
+import { isPartOf, type DerivationModule } from '../../domain/summary';
 import { ResourceLookupContext } from '../../ui/EvidenceDisclosure';
 import { CoverageSection } from './CoverageSection';
 import { DataNotice } from './DataNotice';
@@ -84,9 +85,9 @@ function Sections({ data }: { data?: PatientSummaryData }) {
 }
 
 /** Derivation failures no section owns (e.g. follow-up proposals): still said, as partial. */
-function OtherFailures({ modules }: { modules: string[] }) {
+function OtherFailures({ modules }: { modules: DerivationModule[] }) {
   const owned = Object.values(SECTION_MODULES).flat();
-  const other = modules.filter((m) => !owned.some((o) => m === o || m.startsWith(`${o}.`)));
+  const other = modules.filter((m) => !owned.some((o) => isPartOf(m, o)));
   if (other.length === 0) return null;
   return (
     <p role="note" className="summary-section__partial">

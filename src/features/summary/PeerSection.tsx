@@ -1,7 +1,5 @@
-import outcomeCodes from '../../../fhir-profiles/fsh-generated/resources/CodeSystem-contact-outcome.json';
-import outputTypes from '../../../fhir-profiles/fsh-generated/resources/CodeSystem-task-output-type.json';
 import { isPeerTask } from '../../domain/engagement';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { EvidenceDisclosure } from '../../ui/EvidenceDisclosure';
 import { StatusBadge } from '../../ui/StatusBadge';
@@ -15,7 +13,6 @@ import {
   type PeerTaskView,
 } from './view';
 
-const CODES = { outputTypeSystem: outputTypes.url, outcomeSystem: outcomeCodes.url };
 const CLOSED_SHOWN = 5;
 
 /** Peer recovery support: last contact, open peer Tasks, and how closed ones ended (the loop). */
@@ -37,7 +34,7 @@ function Peer({ loaded, s }: { loaded: LoadedRecord; s: PatientSummary }) {
   const { tasks, carePlans } = loaded.record;
   const views = tasks
     .filter((t) => isPeerTask(t, carePlans))
-    .map((t) => readPeerTask(t, CODES))
+    .map((t) => readPeerTask(t))
     .sort((a, b) => (b.authored ?? 0) - (a.authored ?? 0));
   const peer = s.engagement.dimensions.peer;
   const open = views.filter((v) => v.open);

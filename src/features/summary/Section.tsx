@@ -1,9 +1,9 @@
 import { createContext, useContext, useId, type ReactNode } from 'react';
 import { describeFhirError } from '../../fhir/errors';
 import type { LoadedRecord } from '../../fhir/patientRecord';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import { ErrorBoundary } from '../../ui/ErrorBoundary';
-import type { RecordPart } from '../../domain/types';
+import type { RecordPart } from '../../domain/core';
 import { SECTION_QUALIFIERS, sectionMissing } from './missing';
 import { moduleFailures, PART_WORDS, SECTION_PARTS, type SectionId } from './view';
 

@@ -1,5 +1,5 @@
 import type { FollowUpRule, Visit } from '../../domain/visits';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { EvidenceDisclosure } from '../../ui/EvidenceDisclosure';
 import { Section } from './Section';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyPatientRecord, type LoadStatus, type RecordPart } from '../../domain/types';
+import { emptyPatientRecord, type LoadStatus, type RecordPart } from '../../domain/core';
 import { FhirError } from '../../fhir/errors';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { overallCannotTell, sectionMissing, truncationWords } from './missing';

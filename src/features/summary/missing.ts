@@ -4,8 +4,7 @@
  * loaded"), or that qualify it without blocking it (conditions decide whether
  * some medicines count as treatment for opioid use disorder). Pure.
  */
-import { toDay } from '../../domain/dates';
-import type { LoadStatus, RecordPart } from '../../domain/types';
+import { toDay, type LoadStatus, type RecordPart } from '../../domain/core';
 import type { LoadedRecord } from '../../fhir/patientRecord';
 import { formatDay } from '../../ui/charts/scale';
 import { PART_WORDS, SECTION_PARTS, type SectionId } from './view';

@@ -1,12 +1,12 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Patient } from 'fhir/r4';
-import { dayOf } from '../../domain/dates';
 import { deriveAll } from '../../domain/derive';
-import type { PatientSummary } from '../../domain/summary-types';
-import type { PatientRecord, RecordPart } from '../../domain/types';
+import type { PatientRecord, RecordPart } from '../../domain/core';
+import type { PatientSummary } from '../../domain/summary';
 import { loadPatientRecord, type LoadedRecord } from '../../fhir/patientRecord';
 import { readResource } from '../../fhir/read';
 import type { Transport } from '../../fhir/transport';
+import { todayOf, useClock } from '../session/clock';
 import { useSession } from '../session/SessionContext';
 
 export interface PatientSummaryData {
@@ -27,7 +27,7 @@ const SHOW_PARTIAL_AFTER_MS = 1000;
 export const patientSummaryKey = (patientId: string) => ['patient-summary', patientId] as const;
 
 /** The Patient read, shared by the banner and the summary (react-query runs it once). */
-export const patientQuery = (send: Transport, patientId: string) =>
+const patientQuery = (send: Transport, patientId: string) =>
   queryOptions({
     queryKey: ['Patient', patientId] as const,
     queryFn: () => readResource<Patient>(send, 'Patient', patientId),
@@ -47,12 +47,13 @@ export function usePatientSummary(patientId: string) {
   const { send } = useSession();
   const queryClient = useQueryClient();
   const key = patientSummaryKey(patientId);
+  const clock = useClock();
   return useQuery({
     queryKey: key,
     queryFn: async (): Promise<PatientSummaryData> => {
       const derive = (loaded: LoadedRecord, pending: RecordPart[]): PatientSummaryData => ({
         loaded,
-        summary: deriveAll(loaded.record as PatientRecord, dayOf(new Date())),
+        summary: deriveAll(loaded.record as PatientRecord, todayOf(clock)),
         pending,
       });
       // What has arrived is shown while a slow search is still out.
@@ -68,7 +69,7 @@ export function usePatientSummary(patientId: string) {
         live = true;
         show();
       }, SHOW_PARTIAL_AFTER_MS);
-      const loaded = await loadPatientRecord(send, patientId, new Date(), (partial, pending) => {
+      const loaded = await loadPatientRecord(send, patientId, clock.now(), (partial, pending) => {
         latest = { loaded: partial, pending };
         // Arrivals close together are shown together (one derivation, one render).
         if (live) scheduled ??= setTimeout(show, 50);

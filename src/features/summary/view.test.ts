@@ -1,11 +1,10 @@
 import type { Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { PatientSummary } from '../../domain/summary';
 import { moduleFailures, paceWords, readPeerTask, riskFlags } from './view';
-import { assessSafety } from '../../domain/safety';
-import { D, order, testSupply } from '../../domain/test-builders';
-
-const CODES = { outputTypeSystem: 'urn:types', outcomeSystem: 'urn:outcomes' };
+import { assessSafety } from '../../domain/taper';
+import { contactOutcomeCoding, outputType } from '../../domain/tasks';
+import { D, order, testSupply } from '../../../test/domain/builders';
 
 describe('paceWords', () => {
   const taper = (state: PatientSummary['taper']['state'], pace?: number) =>
@@ -27,19 +26,17 @@ describe('readPeerTask', () => {
       reasonCode: { text: 'Supply ran out' },
       output: [
         {
-          type: { coding: [{ system: 'urn:types', code: 'contact-outcome' }] },
-          valueCodeableConcept: {
-            coding: [{ system: 'urn:outcomes', code: 'not-reached', display: 'Not reached' }],
-          },
+          type: outputType('contact-outcome'),
+          valueCodeableConcept: { coding: [contactOutcomeCoding('not-reached')] },
         },
         {
-          type: { coding: [{ system: 'urn:types', code: 'contact-attempt-note' }] },
+          type: outputType('contact-attempt-note'),
           valueAnnotation: { time: '2026-01-02T10:00:00Z', text: 'Voicemail left' },
         },
       ],
       note: [{ time: '2026-01-05T10:00:00Z', text: 'Second call, no answer' }],
     };
-    const v = readPeerTask(t, CODES);
+    const v = readPeerTask(t);
     expect(v.outcome).toBe('Not reached');
     expect(v.lastAttempt?.text).toBe('Second call, no answer');
     expect(v.open).toBe(false);
@@ -52,7 +49,7 @@ describe('readPeerTask', () => {
       status: 'requested',
       output: [null, {}],
     } as unknown as Task;
-    const v = readPeerTask(odd, CODES);
+    const v = readPeerTask(odd);
     expect(v.open).toBe(true);
     expect(v.outcome).toBeUndefined();
     expect(v.lastAttempt).toBeUndefined();

@@ -13,14 +13,16 @@ import type {
   Task,
 } from 'fhir/r4';
 import type { CoverageSummary } from '../../domain/coverage';
-import type { DayNumber } from '../../domain/dates';
+import type { DayNumber } from '../../domain/core';
 import type { Level, OverallStatus } from '../../domain/engagement';
-import type { Evidence } from '../../domain/evidence';
-import { orderMme } from '../../domain/mme';
-import type { PatientSummary } from '../../domain/summary-types';
+import type { Evidence } from '../../domain/core';
+import { orderMme } from '../../domain/medications';
+import { acuteCareWords } from '../../domain/visits';
+import { isPartOf, type DerivationModule, type PatientSummary } from '../../domain/summary';
 import type { TaperState } from '../../domain/taper';
+import { isContactOutcome, outputsOfType } from '../../domain/tasks';
 import { OPEN_TASK_STATUSES } from '../../domain/tasks';
-import type { PatientRecord } from '../../domain/types';
+import type { PatientRecord } from '../../domain/core';
 import type { RecordPart } from '../../fhir/patientRecord';
 import type {
   TimelineMarker,
@@ -52,7 +54,7 @@ export const SECTION_PARTS: Record<SectionId, RecordPart[]> = {
 };
 
 /** Which deriveAll modules each section shows (summary.failures names them). */
-export const SECTION_MODULES: Record<SectionId, string[]> = {
+export const SECTION_MODULES: Record<SectionId, DerivationModule[]> = {
   headline: ['engagement', 'taper', 'safety', 'record'],
   coverage: ['coverage', 'medications', 'record'],
   mme: ['mme', 'taper', 'medications', 'record'],
@@ -75,9 +77,7 @@ export const PART_WORDS: Record<RecordPart, string> = {
 
 export function moduleFailures(summary: PatientSummary, section: SectionId) {
   const mods = SECTION_MODULES[section];
-  return summary.failures.filter((f) =>
-    mods.some((m) => f.module === m || f.module.startsWith(`${m}.`)),
-  );
+  return summary.failures.filter((f) => mods.some((m) => isPartOf(f.module, m)));
 }
 
 // ------------------------------------------------------------------ words
@@ -116,7 +116,7 @@ export function relative(d: DayNumber, asOf: DayNumber): string {
 
 // ------------------------------------------------------------------ risk flags
 
-export interface RiskFlag {
+interface RiskFlag {
   id: string;
   label: string;
   text: string;
@@ -163,7 +163,7 @@ export function riskFlags(s: PatientSummary): RiskFlag[] {
       out.push({
         id: 'acute-care',
         label: 'Recent emergency or hospital care',
-        text: `${last.classCode === 'EMER' ? 'Emergency department visit' : 'Hospital stay'} on ${day(last.day)} (${relative(last.day, s.asOf)}).`,
+        text: `${acuteCareWords(last.classCode)} on ${day(last.day)} (${relative(last.day, s.asOf)}).`,
         tone: 'danger',
         evidence: s.visits.recentAcuteCare.map((v) => v.evidence),
       });
@@ -267,7 +267,7 @@ export function paceWords(s: PatientSummary['taper']): string | undefined {
   return `${n > 0 ? '−' : '+'}${Math.abs(n)}% of baseline per month, ${speed}`;
 }
 
-export interface MmeView {
+interface MmeView {
   from: DayNumber;
   to: DayNumber;
   points: MmePoint[];
@@ -356,7 +356,7 @@ export const TASK_STATUS_WORDS: Record<string, string> = {
 };
 
 /** A concept's words, each field checked (safeFields.ts): a malformed one is skipped, never drawn. */
-export const textOf = (cc: CodeableConcept | undefined): string | undefined =>
+const textOf = (cc: CodeableConcept | undefined): string | undefined =>
   conceptText(cc) ??
   (Array.isArray(cc?.coding)
     ? text(cc.coding.find((c) => typeof c?.code === 'string')?.code)
@@ -373,24 +373,16 @@ function dayText(v: string | undefined): DayNumber | undefined {
  * Task.output typed by the task-output-type CodeSystem (contact-outcome,
  * contact-attempt-note) plus any Task.note.
  */
-export function readPeerTask(
-  t: Task,
-  codes: { outputTypeSystem: string; outcomeSystem: string },
-): PeerTaskView {
-  const outputs = Array.isArray(t.output) ? t.output : [];
-  const typed = (code: string) =>
-    outputs.filter((o) =>
-      (o?.type?.coding ?? []).some((c) => c.system === codes.outputTypeSystem && c.code === code),
-    );
-  const outcomeCc = typed('contact-outcome')[0]?.valueCodeableConcept;
+export function readPeerTask(t: Task): PeerTaskView {
+  const outcomeCc = outputsOfType(t, 'contact-outcome')[0]?.valueCodeableConcept;
   const outcome =
     text(
-      (Array.isArray(outcomeCc?.coding) ? outcomeCc.coding : []).find(
-        (c) => c?.system === codes.outcomeSystem,
+      (Array.isArray(outcomeCc?.coding) ? outcomeCc.coding : []).find((c) =>
+        isContactOutcome(c?.code),
       )?.display,
     ) ?? textOf(outcomeCc);
   const attempts = [
-    ...typed('contact-attempt-note').map((o) => o.valueAnnotation),
+    ...outputsOfType(t, 'contact-attempt-note').map((o) => o.valueAnnotation),
     ...(Array.isArray(t.note) ? t.note : []),
   ]
     .filter((a): a is NonNullable<typeof a> => !!a && typeof a.text === 'string')

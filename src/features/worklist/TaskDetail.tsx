@@ -1,6 +1,6 @@
 import type { CarePlan, FhirResource, Patient, Task } from 'fhir/r4';
 import { useEffect, useRef, useState } from 'react';
-import { contactOutcomeDisplay } from '../../domain/taskCodes';
+import { contactOutcomeDisplay } from '../../domain/tasks';
 import {
   availableActions,
   statusLabel,
@@ -10,7 +10,7 @@ import {
   type TaskActionInput,
   type TaskActionKind,
 } from '../../domain/tasks';
-import type { WorklistRow } from '../../domain/worklist';
+import type { WorklistRow } from '../../domain/tasks';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { outcomeUnknown } from '../../fhir/taskWriteGuard';
 import type { WorklistUser } from '../../fhir/worklist';
@@ -24,7 +24,8 @@ import {
   text,
   type Contact as ContactPoint,
 } from '../../ui/safeFields';
-import { PEER_ACTION_COMPONENTS, type Draft } from './actions';
+import type { Draft } from './ActionFields';
+import { PEER_ACTION_COMPONENTS } from './actions';
 import { RefusedError, useCarePlan, useTaskAction } from './useWorklist';
 
 /**
@@ -77,7 +78,7 @@ export function TaskDetail({
       </h2>
       <dl className="worklist-facts">
         <dt>Priority</dt>
-        <dd>{row.priority.text}</dd>
+        <dd>{row.priority.label}</dd>
         <dt>Reason</dt>
         <dd>{reasonText(task)}</dd>
         {text(task.description) && (
@@ -168,10 +169,13 @@ export function TaskDetail({
         </p>
       ) : error ? (
         <p role="alert" className="worklist-error">
-          Not saved. {error instanceof FhirError ? describeFhirError(error) : 'Try again.'}
+          Not saved.{' '}
+          {error instanceof FhirError ? describeFhirError(error, 'worklist') : 'Try again.'}
           {error instanceof FhirError && outcomeUnknown(error)
             ? ' If the EHR did save it, saving again is still safe: the same words are never stored twice.'
-            : ''}
+            : error instanceof FhirError && error.kind === 'auth' && unsaved
+              ? ' What you typed is still in the form: copy it before you open the app again.'
+              : ''}
         </p>
       ) : null}
     </section>
@@ -255,7 +259,7 @@ function PlanGoals({ reference }: { reference: string | undefined }) {
       ) : plan.isError ? (
         <p>
           The plan could not be loaded.{' '}
-          {plan.error instanceof FhirError ? describeFhirError(plan.error) : ''}
+          {plan.error instanceof FhirError ? describeFhirError(plan.error, 'worklist') : ''}
         </p>
       ) : (
         <PlanContent plan={plan.data.resource} />

@@ -2,21 +2,27 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { FhirResource, Patient, Task } from 'fhir/r4';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateAgainstProfiles } from '../../../fhir-profiles/validate';
 import { buildCohort } from '../../../test/fixtures/cohort/index';
+import { TEST_NOW } from '../../../test/fixtures/clock';
 import { startTestFhir, testClient, type TestFhir } from '../../../test/msw/fhirServer';
 import { fhirclientTransport } from '../../fhir/transport';
 import { loadWorklist } from '../../fhir/worklist';
 import { scopesFor } from '../../smart/scopes';
 import { sessionFromClient } from '../../smart/session';
 import { formatName } from '../../ui/PatientBanner';
+import { ClockContext, fixedClock } from '../session/clock';
 import { SessionContext } from '../session/SessionContext';
 import { WorklistScreen } from './WorklistScreen';
+import { IO_TEST_TIMEOUT_MS, UI_WAIT_MS } from '../../../test/fixtures/timeouts';
+
+// I/O-heavy: a hang guard sized for a shared 2-core machine (test/fixtures/timeouts.ts).
+vi.setConfig({ testTimeout: IO_TEST_TIMEOUT_MS, hookTimeout: IO_TEST_TIMEOUT_MS });
 
 // peer-morales owns ed-visit's Task (requested, due tomorrow); lapsed-supply's
 // Task (requested, due in 3 days) has no owner; peer-baker owns two others.
-const cohort = buildCohort(new Date());
+const cohort = buildCohort(TEST_NOW);
 const OWN = 'ed-visit-peer-task-1';
 const CLAIMABLE = 'lapsed-supply-peer-task-1';
 /** The name as the app shows it (the Patient's own name text). */
@@ -37,7 +43,8 @@ beforeAll(async () => {
     ...cohort.shared,
     ...cohort.patients.flatMap((p) => p.resources),
   ];
-  fhir = await startTestFhir(resources);
+  // Like Medplum: a bare id in a reference search matches nothing (the app sends typed ones).
+  fhir = await startTestFhir(resources, { bareIdReferencesMatchNothing: true });
 });
 afterAll(() => fhir.close());
 let snapshot: Map<string, Task>;
@@ -87,9 +94,11 @@ function renderAs(fhirUser: string) {
   });
   render(
     <QueryClientProvider client={queryClient}>
-      <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
-        <WorklistScreen />
-      </SessionContext.Provider>
+      <ClockContext.Provider value={fixedClock(TEST_NOW)}>
+        <SessionContext.Provider value={{ session, send: fhirclientTransport(client) }}>
+          <WorklistScreen />
+        </SessionContext.Provider>
+      </ClockContext.Provider>
     </QueryClientProvider>,
   );
 }
@@ -119,9 +128,11 @@ describe('the peer worklist', () => {
     // Round 1: roles + unowned Tasks; round 2: Tasks owned by the user or their roles;
     // round 3: their people, only the elements shown (was _include=Task:patient: whole records).
     expect(fhir.requests).toHaveLength(4);
+    // typed: a bare id matches nothing on servers such as Medplum
+    const roleSearch = fhir.requests.find((r) => r.startsWith('GET /PractitionerRole?'));
     expect(
-      fhir.requests.some((r) => r.startsWith('GET /PractitionerRole?practitioner=peer-morales')),
-    ).toBe(true);
+      new URLSearchParams(roleSearch?.slice('GET /PractitionerRole?'.length)).get('practitioner'),
+    ).toBe('Practitioner/peer-morales');
     const taskSearches = fhir.requests.filter((r) => r.startsWith('GET /Task?'));
     expect(taskSearches).toHaveLength(2);
     for (const r of taskSearches) expect(r).not.toContain('_include');
@@ -343,7 +354,7 @@ describe('the peer worklist', () => {
   it('says so when the worklist cannot be loaded, and retries', async () => {
     fhir.failWhen((m, url) => (url.pathname.endsWith('/Task') ? { status: 503 } : undefined));
     renderAs('Practitioner/peer-morales');
-    const alert = await screen.findByRole('alert', undefined, { timeout: 5000 });
+    const alert = await screen.findByRole('alert', undefined, { timeout: UI_WAIT_MS });
     expect(alert.textContent).toMatch(/could not be loaded.*EHR had a problem/);
     fhir.clearFailures();
     await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));

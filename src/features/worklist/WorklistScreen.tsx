@@ -6,12 +6,13 @@ import {
   withStatusFilter,
   type WorklistRow,
   type WorklistStatus,
-} from '../../domain/worklist';
+} from '../../domain/tasks';
 import { describeFhirError, FhirError } from '../../fhir/errors';
 import { isGranted } from '../../smart/scopes';
 import { ErrorBoundary } from '../../ui/ErrorBoundary';
 import { formatName } from '../../ui/PatientBanner';
 import { conceptText } from '../../ui/safeFields';
+import { useClock } from '../session/clock';
 import { useSession } from '../session/SessionContext';
 import { TaskDetail } from './TaskDetail';
 import {
@@ -52,7 +53,8 @@ export function WorklistScreen() {
   const [selectedId, setSelectedId] = useState<string | undefined>();
   const data = query.data;
   // Due words are relative to today; recomputed when the data changes.
-  const rows = useMemo(() => (data ? worklistRows(data, new Date()) : []), [data]);
+  const clock = useClock();
+  const rows = useMemo(() => (data ? worklistRows(data, clock.now()) : []), [data, clock]);
   const shown = useMemo(
     () => rows.filter((r) => (statuses as string[]).includes(r.task.status)),
     [rows, statuses],
@@ -76,7 +78,7 @@ export function WorklistScreen() {
         <div role="alert">
           <p>
             Your follow-ups could not be loaded.{' '}
-            {query.error instanceof FhirError ? describeFhirError(query.error) : ''}
+            {query.error instanceof FhirError ? describeFhirError(query.error, 'worklist') : ''}
           </p>
           <button type="button" onClick={() => void query.refetch()}>
             Try again
@@ -89,7 +91,9 @@ export function WorklistScreen() {
             truncated={query.data.truncated}
             missingPatients={rows.filter((r) => !r.patient).length}
             patientsFailed={
-              query.data.patientsFailed ? describeFhirError(query.data.patientsFailed) : undefined
+              query.data.patientsFailed
+                ? describeFhirError(query.data.patientsFailed, 'worklist')
+                : undefined
             }
           />
           <StatusFilter statuses={statuses} onChange={setStatuses} rows={rows} />
@@ -260,7 +264,7 @@ function Row({
         </button>
       </th>
       <td className={`worklist-priority worklist-priority--${row.priority.level}`}>
-        {row.priority.text}
+        {row.priority.label}
       </td>
       <td>{conceptText(task.reasonCode) ?? 'Peer follow-up'}</td>
       <td className={`worklist-due worklist-due--${row.due.level}`}>{row.due.text}</td>

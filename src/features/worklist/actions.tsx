@@ -3,14 +3,11 @@
  * domain (applyTaskAction) decides whether it is allowed and complete, so a
  * refusal ("Give a reason.") is shown here and nothing is sent.
  */
-import { useId, type FormEvent, type ReactNode } from 'react';
-import { CONTACT_OUTCOMES } from '../../domain/taskCodes';
+import type { ReactNode } from 'react';
 import type { TaskActionInput, TaskActionKind } from '../../domain/tasks';
+import { ActionForm, NoteField, OutcomeField, ReasonField, type Draft } from './ActionFields';
 
-/** The peer's unsaved words, kept by the detail view across saves, 412s and re-renders. */
-export type Draft = Omit<TaskActionInput, 'kind'>;
-
-export interface ActionProps {
+interface ActionProps {
   draft: Draft;
   setDraft: (d: Draft) => void;
   submit: (input: TaskActionInput) => void;
@@ -30,116 +27,14 @@ function OneClick({
   );
 }
 
-export const ClaimAction = (p: ActionProps) => (
+const ClaimAction = (p: ActionProps) => (
   <OneClick kind="claim" label="Claim this follow-up" {...p} />
 );
-export const AcceptAction = (p: ActionProps) => <OneClick kind="accept" label="Accept" {...p} />;
-export const StartAction = (p: ActionProps) => (
+const AcceptAction = (p: ActionProps) => <OneClick kind="accept" label="Accept" {...p} />;
+const StartAction = (p: ActionProps) => (
   <OneClick kind="start" label="Start working on it" {...p} />
 );
-export const ResumeAction = (p: ActionProps) => <OneClick kind="resume" label="Resume" {...p} />;
-
-/** A disclosure holding one action's form: keyboard-operable without script. */
-function ActionForm({
-  title,
-  button,
-  onSubmit,
-  busy,
-  children,
-}: {
-  title: string;
-  button: string;
-  onSubmit: () => void;
-  busy: boolean;
-  children: ReactNode;
-}) {
-  const handle = (e: FormEvent) => {
-    e.preventDefault();
-    onSubmit();
-  };
-  return (
-    <details className="worklist-action">
-      <summary>{title}</summary>
-      <form onSubmit={handle} noValidate aria-label={title.replace('…', '')}>
-        {children}
-        <button type="submit" disabled={busy}>
-          {button}
-        </button>
-      </form>
-    </details>
-  );
-}
-
-function ReasonField({
-  label,
-  draft,
-  setDraft,
-}: Pick<ActionProps, 'draft' | 'setDraft'> & { label: string }) {
-  const id = useId();
-  return (
-    <p>
-      <label htmlFor={id}>{label} (required)</label>
-      <br />
-      <textarea
-        id={id}
-        rows={2}
-        aria-required="true"
-        value={draft.reason ?? ''}
-        onChange={(e) => setDraft({ ...draft, reason: e.target.value })}
-      />
-    </p>
-  );
-}
-
-function NoteField({
-  label,
-  required,
-  draft,
-  setDraft,
-}: Pick<ActionProps, 'draft' | 'setDraft'> & { label: string; required: boolean }) {
-  const id = useId();
-  return (
-    <p>
-      <label htmlFor={id}>
-        {label}
-        {required ? ' (required)' : ' (optional)'}
-      </label>
-      <br />
-      <textarea
-        id={id}
-        rows={3}
-        aria-required={required}
-        value={draft.note ?? ''}
-        onChange={(e) => setDraft({ ...draft, note: e.target.value })}
-      />
-    </p>
-  );
-}
-
-function OutcomeField({
-  legend,
-  draft,
-  setDraft,
-}: Pick<ActionProps, 'draft' | 'setDraft'> & { legend: string }) {
-  const name = useId();
-  return (
-    <fieldset>
-      <legend>{legend} (required)</legend>
-      {CONTACT_OUTCOMES.map((c) => (
-        <label key={c.code} className="worklist-choice">
-          <input
-            type="radio"
-            name={name}
-            value={c.code}
-            checked={draft.outcome === c.code}
-            onChange={() => setDraft({ ...draft, outcome: c.code })}
-          />{' '}
-          {c.display}
-        </label>
-      ))}
-    </fieldset>
-  );
-}
+const ResumeAction = (p: ActionProps) => <OneClick kind="resume" label="Resume" {...p} />;
 
 function reasonAction(kind: TaskActionKind, title: string, label: string, button: string) {
   return function ReasonAction({ draft, setDraft, submit, busy }: ActionProps) {
@@ -156,21 +51,16 @@ function reasonAction(kind: TaskActionKind, title: string, label: string, button
   };
 }
 
-export const DeclineAction = reasonAction('decline', 'Decline…', 'Reason for declining', 'Decline');
-export const HoldAction = reasonAction(
-  'hold',
-  'Put on hold…',
-  'Reason for the hold',
-  'Put on hold',
-);
-export const FailAction = reasonAction(
+const DeclineAction = reasonAction('decline', 'Decline…', 'Reason for declining', 'Decline');
+const HoldAction = reasonAction('hold', 'Put on hold…', 'Reason for the hold', 'Put on hold');
+const FailAction = reasonAction(
   'fail',
   'Could not complete…',
   'Why it could not be completed',
   'Close as not completed',
 );
 
-export function RecordAttemptAction({ draft, setDraft, submit, busy }: ActionProps) {
+function RecordAttemptAction({ draft, setDraft, submit, busy }: ActionProps) {
   return (
     <ActionForm
       title="Record a contact attempt…"
@@ -184,7 +74,7 @@ export function RecordAttemptAction({ draft, setDraft, submit, busy }: ActionPro
   );
 }
 
-export function CompleteAction({ draft, setDraft, submit, busy }: ActionProps) {
+function CompleteAction({ draft, setDraft, submit, busy }: ActionProps) {
   return (
     <ActionForm
       title="Complete…"

@@ -1,9 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CarePlan, Task } from 'fhir/r4';
 import { useRef, useState } from 'react';
-import { dayOf } from '../../domain/dates';
-import { applyTaskAction, type TaskActionInput, type TaskRefusal } from '../../domain/tasks';
-import { buildWorklist, type WorklistRow } from '../../domain/worklist';
+import { dayOf } from '../../domain/core';
+import {
+  applyTaskAction,
+  buildWorklist,
+  describeChanges,
+  type TaskActionInput,
+  type TaskRefusal,
+  type WorklistRow,
+} from '../../domain/tasks';
 import { FhirError } from '../../fhir/errors';
 import type { ReadResult } from '../../fhir/read';
 import {
@@ -15,6 +21,7 @@ import {
 } from '../../fhir/worklist';
 import { ChangedByOthers, saveTaskOnce } from '../../fhir/taskWriteGuard';
 import { logEvent } from '../../log';
+import { useClock } from '../session/clock';
 import { useSession } from '../session/SessionContext';
 
 /** Performance marks: data arrived → list committed (see scripts/bench-worklist.ts). */
@@ -70,21 +77,6 @@ export interface Conflict {
   changes: string[];
 }
 
-export function describeChanges(before: Task, after: Task): string[] {
-  const out: string[] = [];
-  if (before.status !== after.status) out.push(`status: ${before.status} → ${after.status}`);
-  const owner = (t: Task) => t.owner?.display ?? t.owner?.reference ?? 'no one';
-  if (owner(before) !== owner(after)) out.push(`owner: ${owner(before)} → ${owner(after)}`);
-  const notes = (t: Task) => (t.output ?? []).length + (t.note ?? []).length;
-  const added = notes(after) - notes(before);
-  if (added > 0)
-    out.push(`${added} new note${added === 1 ? '' : 's'} or outcome${added === 1 ? '' : 's'}`);
-  if ((before.statusReason?.text ?? '') !== (after.statusReason?.text ?? ''))
-    out.push(`reason: ${after.statusReason?.text ?? 'removed'}`);
-  if (out.length === 0) out.push('other details of the Task');
-  return out;
-}
-
 /**
  * Applies one action to one row: the domain decides (a refusal never reaches
  * the server), the write carries If-Match, and a 412 reloads the Task and
@@ -94,6 +86,7 @@ export function useTaskAction(row: WorklistRow, user: WorklistUser) {
   const { session, send } = useSession();
   const queryClient = useQueryClient();
   const [conflict, setConflict] = useState<Conflict | undefined>();
+  const clock = useClock();
   const key = worklistKey(session.fhirUser);
   // One client-generated id per set of words, kept until they are saved: a retry
   // after a lost answer carries the same id, so it is recognised, never stored twice.
@@ -127,7 +120,7 @@ export function useTaskAction(row: WorklistRow, user: WorklistUser) {
       const result = applyTaskAction(task, input, {
         me: user.me,
         claimAs: user.claimAs,
-        now: new Date(),
+        now: clock.now(),
       });
       if (!result.ok) throw new RefusedError(result.refusal);
       try {

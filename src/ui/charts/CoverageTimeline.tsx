@@ -1,8 +1,8 @@
 import { useId } from 'react';
-import type { DayNumber } from '../../domain/dates';
+import type { DayNumber } from '../../domain/core';
 import { dayScale, formatDay, monthTicks } from './scale';
 
-export type SegmentKind = 'covered' | 'injection' | 'implant' | 'gap';
+type SegmentKind = 'covered' | 'injection' | 'implant' | 'gap';
 
 export interface TimelineSegment {
   start: DayNumber;

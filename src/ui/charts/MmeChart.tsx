@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { DayNumber } from '../../domain/dates';
+import type { DayNumber } from '../../domain/core';
 import { dayScale, formatDay, monthTicks } from './scale';
 
 export interface MmePoint {

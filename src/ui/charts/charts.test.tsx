@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { toDay } from '../../domain/dates';
+import { toDay } from '../../domain/core';
 import { CoverageTimeline } from './CoverageTimeline';
 import { MmeChart } from './MmeChart';
 

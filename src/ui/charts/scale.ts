@@ -1,4 +1,4 @@
-import { fromDay, type DayNumber } from '../../domain/dates';
+import { fromDay, type DayNumber } from '../../domain/core';
 
 /** Maps calendar days onto an SVG x range. */
 export function dayScale(from: DayNumber, to: DayNumber, x0: number, x1: number) {

@@ -1,0 +1,7 @@
+export {
+  readDrugTests,
+  summariseDrugTests,
+  type DrugTestResult,
+  type DrugTestSummary,
+  type TestResult,
+} from './drugTests';
