@@ -94,11 +94,11 @@ async function onServer(patientId: string) {
       ).entry ?? []
     ).map((e) => e.resource as FhirResource);
   const plans = (
-    (await get('CarePlan', `patient=${patientId}&status=active`)) as CarePlan[]
+    (await get('CarePlan', `patient=Patient/${patientId}&status=active`)) as CarePlan[]
   ).filter(isPeerSupportPlan);
   const tasks = (await get(
     'Task',
-    `patient=${patientId}&status=draft,requested,accepted,in-progress,on-hold,received,ready`,
+    `patient=Patient/${patientId}&status=draft,requested,accepted,in-progress,on-hold,received,ready`,
   )) as Task[];
   const perReason = new Map<string, number>();
   for (const t of tasks) {
@@ -166,6 +166,32 @@ describe('two clinicians, one patient', () => {
         !/A peer-support plan was written just now by Adaeze Okafor, MD, so a second one was not started\. Your 1 follow-up for Jordan Morales was added to it\./.test(
           message,
         ) || !/Already covered by open follow-ups, so not added again: .*missed/i.test(message);
+    },
+    IO_TEST_TIMEOUT_MS,
+  );
+  faultCase(
+    'plan-composer-opened-before-other-write-strict-server',
+    'the same, on a server where a bare-id reference search matches nothing (Medplum)',
+    async (o) => {
+      fhir.engine.behaviour.bareIdReferencesMatchNothing = true;
+      try {
+        const patient = 'injectable-buprenorphine';
+        const first = draft(patient, ['missed-visit']);
+        const second = draft(patient, ['missed-visit', 'visit-overdue']);
+        await writePeerPlan(send(), ctx(first, 'dr-okafor'), true, 're-read');
+        const result = await writePeerPlan(send(), ctx(second, 'dr-lindqvist'), true, 're-read');
+        const other = await otherPlanFacts(send(), result.guard);
+        const message = writtenMessage(result, second, TEST_NOW, other);
+        const s = await onServer(patient);
+        o.sees = message;
+        o.written = counts(s);
+        o.reached = fhir.requests.filter((r) => r.startsWith('GET /CarePlan?'));
+        o.doubled = doubled(s);
+        o.lost = s.perReason.get('visit-overdue') !== 1;
+        o.misread = !/so a second one was not started/.test(message);
+      } finally {
+        fhir.engine.behaviour.bareIdReferencesMatchNothing = false;
+      }
     },
     IO_TEST_TIMEOUT_MS,
   );
