@@ -106,16 +106,33 @@ async function compareForms(
 
 const TASK_SHOWN = 'code=…|peer-followup&status=requested,accepted,in-progress,on-hold';
 
+/** What each group of probes needs to know about the session. */
+interface ProbeSession {
+  ctx: Omit<CheckContext, 'today'>;
+  user: ReturnType<typeof parseFhirUser>;
+  practitioner: string | undefined;
+  granted: (type: string, perm: 's' | 'r') => boolean;
+}
+
+const noScope = (type: string) => `Not tried: no granted scope allows ${type} search.`;
+const noPractitioner = 'Not tried: the signed-in user is not a Practitioner (fhirUser).';
+const roleSearch = (id: string) => ({ ...WORKLIST_SEARCHES.roles(id), _count: '10' });
+
 /** The searches to try for this session. Pure: the runs are functions of `send`. */
 export function planSearchProbes(ctx: Omit<CheckContext, 'today'>): SearchProbe[] {
   const user = parseFhirUser(ctx.fhirUser);
-  const practitioner = user?.type === 'Practitioner' ? user.id : undefined;
-  const granted = (type: string, perm: 's' | 'r') => isGranted(ctx.grantedScopes, type, perm);
-  const probes: SearchProbe[] = [];
-  const noScope = (type: string) => `Not tried: no granted scope allows ${type} search.`;
-  const noPractitioner = 'Not tried: the signed-in user is not a Practitioner (fhirUser).';
+  const s: ProbeSession = {
+    ctx,
+    user,
+    practitioner: user?.type === 'Practitioner' ? user.id : undefined,
+    granted: (type, perm) => isGranted(ctx.grantedScopes, type, perm),
+  };
+  return [...referenceProbes(s), ...worklistTaskProbes(s), ...chartProbes(s)];
+}
 
-  const roleSearch = (id: string) => ({ ...WORKLIST_SEARCHES.roles(id), _count: '10' });
+/** The user's roles as the worklist finds them, and typed against bare references. */
+function referenceProbes({ ctx, practitioner, granted }: ProbeSession): SearchProbe[] {
+  const probes: SearchProbe[] = [];
   probes.push({
     id: 'worklist:roles',
     label: 'Worklist — the user’s PractitionerRoles',
@@ -196,6 +213,12 @@ export function planSearchProbes(ctx: Omit<CheckContext, 'today'>): SearchProbe[
           }),
   });
 
+  return probes;
+}
+
+/** The worklist's Task searches: owned by the user or their roles, and claimable. */
+function worklistTaskProbes({ ctx, user, practitioner }: ProbeSession): SearchProbe[] {
+  const probes: SearchProbe[] = [];
   const worklistOnly =
     'Not tried: a chart launch has no access to the user’s Tasks across patients; open the check from the peer worklist.';
   const taskProbe = ctx.profile !== 'worklist' ? { notTried: worklistOnly } : undefined;
@@ -260,6 +283,12 @@ export function planSearchProbes(ctx: Omit<CheckContext, 'today'>): SearchProbe[
     }),
   });
 
+  return probes;
+}
+
+/** The chart's searches whose support differs between servers. */
+function chartProbes({ ctx, granted }: ProbeSession): SearchProbe[] {
+  const probes: SearchProbe[] = [];
   probes.push({
     id: 'chart:medication-administration',
     label: 'MedicationAdministration — search (doses given in clinic)',
