@@ -11,11 +11,14 @@ import { parseSearchRequest } from '@medplum/core';
 import type { BrowserContext, Frame, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { faultCase } from '../faults/recorder';
+import { STRICT } from '../sandbox/behaviour';
 import { launchFromSimulator, startStack, type Stack } from './stack';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  // As the other browser tests: every strict switch of real EHRs and browsers on
+  // (bare-id references match nothing, the app framed cross-site, …).
+  stack = await startStack({ strict: STRICT });
 });
 afterAll(async () => {
   await stack?.close();
