@@ -108,6 +108,7 @@ describe('guardDraft', () => {
     expect(report.otherPlan).toBe(undefined);
     expect(report.covered).toEqual([]);
     expect(report.alreadyWritten).toBe(true);
+    expect(report.ownPlan).toBe(true);
     expect(out.draft.tasks).toEqual([]);
   });
 

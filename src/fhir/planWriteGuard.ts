@@ -93,6 +93,8 @@ export interface GuardReport {
   covered: string[];
   /** What an earlier attempt of this same draft had already written (its answer was lost). */
   alreadyWritten: boolean;
+  /** That earlier attempt wrote the plan itself (a non-atomic write kept it): this write completes it. */
+  ownPlan?: true;
   /** The server matched the plan's conditional create: another plan appeared after the re-read. */
   matchedAtWrite?: boolean;
 }
@@ -109,9 +111,10 @@ export function guardDraft(
   const active = findActivePeerPlan(now.plans) as (CarePlan & { id: string }) | undefined;
   if (active && active.id !== ctx.existing?.plan.id) {
     next = { ...next, existing: { plan: active, etag: etagOf(active) } };
-    if (hasIdentifier(active, IDENTIFIER_SYSTEM.carePlan, draft.ids.carePlan))
+    if (hasIdentifier(active, IDENTIFIER_SYSTEM.carePlan, draft.ids.carePlan)) {
       report.alreadyWritten = true;
-    else
+      report.ownPlan = true;
+    } else
       report.otherPlan = {
         id: active.id,
         ...(active.created

@@ -50,8 +50,10 @@ export function writtenMessage(
       'Your plan had already been written by your earlier attempt (the EHR’s answer to it was lost). Nothing was written twice.',
     );
   } else {
+    // A plan this draft's earlier attempt left part-written (a non-atomic server) is the clinician's new plan.
+    const newPlan = result.write.mode === 'new-plan' || guard.ownPlan;
     parts.push(
-      `${result.write.mode === 'new-plan' ? 'Peer support plan written' : 'Follow-ups added to the peer support plan'}: ${plural(added, 'follow-up')} for ${peer}.`,
+      `${newPlan ? 'Peer support plan written' : 'Follow-ups added to the peer support plan'}: ${plural(added, 'follow-up')} for ${peer}.`,
     );
   }
   if (guard.covered.length)
