@@ -145,56 +145,47 @@ describe('two clinicians, one patient', () => {
     );
   }
 
-  faultCase(
-    'plan-composer-opened-before-other-write',
-    'a clinician writes from a composer opened before a colleague’s plan was written',
-    async (o) => {
-      const patient = 'no-moud-no-opioids';
-      const first = draft(patient, ['missed-visit']);
-      // The second composer opened now, when no plan existed.
-      const second = draft(patient, ['missed-visit', 'visit-overdue']);
-      await writePeerPlan(send(), ctx(first, 'dr-okafor'), true, 're-read');
-      const result = await writePeerPlan(send(), ctx(second, 'dr-lindqvist'), true, 're-read');
-      const other = await otherPlanFacts(send(), result.guard);
-      const message = writtenMessage(result, second, TEST_NOW, other);
-      const s = await onServer(patient);
-      o.sees = message;
-      o.written = counts(s);
-      o.doubled = doubled(s);
-      o.lost = s.perReason.get('visit-overdue') !== 1;
-      o.misread =
-        !/A peer-support plan was written just now by Adaeze Okafor, MD, so a second one was not started\. Your 1 follow-up for Jordan Morales was added to it\./.test(
-          message,
-        ) || !/Already covered by open follow-ups, so not added again: .*missed/i.test(message);
+  const servers = [
+    { id: '', what: '', patient: 'no-moud-no-opioids', bareIdsMatchNothing: false },
+    {
+      id: '-strict-server',
+      what: ', on a server where a bare-id reference search matches nothing (Medplum)',
+      patient: 'injectable-buprenorphine',
+      bareIdsMatchNothing: true,
     },
-    IO_TEST_TIMEOUT_MS,
-  );
-  faultCase(
-    'plan-composer-opened-before-other-write-strict-server',
-    'the same, on a server where a bare-id reference search matches nothing (Medplum)',
-    async (o) => {
-      fhir.engine.behaviour.bareIdReferencesMatchNothing = true;
-      try {
-        const patient = 'injectable-buprenorphine';
-        const first = draft(patient, ['missed-visit']);
-        const second = draft(patient, ['missed-visit', 'visit-overdue']);
-        await writePeerPlan(send(), ctx(first, 'dr-okafor'), true, 're-read');
-        const result = await writePeerPlan(send(), ctx(second, 'dr-lindqvist'), true, 're-read');
-        const other = await otherPlanFacts(send(), result.guard);
-        const message = writtenMessage(result, second, TEST_NOW, other);
-        const s = await onServer(patient);
-        o.sees = message;
-        o.written = counts(s);
-        o.reached = fhir.requests.filter((r) => r.startsWith('GET /CarePlan?'));
-        o.doubled = doubled(s);
-        o.lost = s.perReason.get('visit-overdue') !== 1;
-        o.misread = !/so a second one was not started/.test(message);
-      } finally {
-        fhir.engine.behaviour.bareIdReferencesMatchNothing = false;
-      }
-    },
-    IO_TEST_TIMEOUT_MS,
-  );
+  ];
+  for (const server of servers) {
+    faultCase(
+      `plan-composer-opened-before-other-write${server.id}`,
+      `a clinician writes from a composer opened before a colleague’s plan was written${server.what}`,
+      async (o) => {
+        fhir.engine.behaviour.bareIdReferencesMatchNothing = server.bareIdsMatchNothing;
+        try {
+          const { patient } = server;
+          const first = draft(patient, ['missed-visit']);
+          // The second composer opened now, when no plan existed.
+          const second = draft(patient, ['missed-visit', 'visit-overdue']);
+          await writePeerPlan(send(), ctx(first, 'dr-okafor'), true, 're-read');
+          const result = await writePeerPlan(send(), ctx(second, 'dr-lindqvist'), true, 're-read');
+          const other = await otherPlanFacts(send(), result.guard);
+          const message = writtenMessage(result, second, TEST_NOW, other);
+          const s = await onServer(patient);
+          o.sees = message;
+          o.written = counts(s);
+          o.reached = fhir.requests.filter((r) => r.startsWith('GET /CarePlan?'));
+          o.doubled = doubled(s);
+          o.lost = s.perReason.get('visit-overdue') !== 1;
+          o.misread =
+            !/A peer-support plan was written just now by Adaeze Okafor, MD, so a second one was not started\. Your 1 follow-up for Jordan Morales was added to it\./.test(
+              message,
+            ) || !/Already covered by open follow-ups, so not added again: .*missed/i.test(message);
+        } finally {
+          fhir.engine.behaviour.bareIdReferencesMatchNothing = false;
+        }
+      },
+      IO_TEST_TIMEOUT_MS,
+    );
+  }
 });
 
 describe('a write whose answer is lost', () => {
